@@ -1,0 +1,35 @@
+package dev.berth.contracts.events;
+
+import java.util.List;
+
+/** Kafka topic names. A topic per aggregate kind, versioned in its name. */
+public final class Topics {
+
+    public static final String DATABASES = "berth.databases.v1";
+    public static final String CONTAINERS = "berth.containers.v1";
+    public static final String BACKUPS = "berth.backups.v1";
+
+    /** Every topic Berth uses; the harness and the embedded run create them up front. */
+    public static final List<String> ALL = List.of(DATABASES, CONTAINERS, BACKUPS);
+
+    private Topics() {
+    }
+
+    /** The topic an event belongs on. */
+    public static String of(BerthEvent event) {
+        return topicFor(event.getClass());
+    }
+
+    static String topicFor(Class<? extends BerthEvent> type) {
+        if (type == DatabaseProvisioned.class || type == DatabaseDropped.class) {
+            return DATABASES;
+        }
+        if (type == ContainerCreated.class || type == ContainerRemoved.class) {
+            return CONTAINERS;
+        }
+        if (type == BackupCompleted.class || type == BackupFailed.class) {
+            return BACKUPS;
+        }
+        throw new IllegalArgumentException("no topic for " + type.getSimpleName());
+    }
+}
