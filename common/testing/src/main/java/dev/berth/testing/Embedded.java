@@ -1,0 +1,146 @@
+package dev.berth.testing;
+
+import dev.berth.contracts.events.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The infrastructure half of {@code ./berth up|down|status}: the same {@link PostgresCluster} and
+ * {@link KafkaBroker} the tests use, but durable and detached, under the Berth home directory. For each service it
+ * creates a login role and database and writes {@code run/<service>/.env} (0600) with its connection settings,
+ * which Quarkus reads from the service's working directory; passwords never go on a command line.
+ *
+ * <pre>
+ * java -cp ... dev.berth.testing.Embedded up|down|status --home DIR [--pg-port N] [--kafka-port N]
+ * </pre>
+ */
+public final class Embedded {
+
+    static final List<String> SERVICES = List.of("registry", "provisioner", "backup", "gateway");
+
+    private final Path home;
+    private final PostgresCluster postgres;
+    private final KafkaBroker kafka;
+
+    Embedded(Path home, int pgPort, int kafkaPort, int controllerPort) {
+        this.home = home.toAbsolutePath();
+        this.postgres = new PostgresCluster(this.home.resolve("postgres"), pgPort, true);
+        this.kafka = new KafkaBroker(this.home.resolve("kafka"), KafkaBroker.defaultLibs(), kafkaPort, controllerPort);
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length == 0) {
+            usage();
+        }
+        Map<String, String> options = options(args);
+        Path home = Path.of(options.getOrDefault("home", System.getProperty("user.home") + "/.local/share/berth"));
+        int pgPort = Integer.parseInt(options.getOrDefault("pg-port", "15432"));
+        int kafkaPort = Integer.parseInt(options.getOrDefault("kafka-port", "19092"));
+        Embedded embedded = new Embedded(home, pgPort, kafkaPort, kafkaPort + 1);
+        try {
+            switch (args[0]) {
+                case "up" -> embedded.up();
+                case "down" -> embedded.down();
+                case "status" -> System.exit(embedded.status() ? 0 : 3);
+                default -> usage();
+            }
+        } catch (RuntimeException e) {
+            System.err.println("berth: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    void up() throws IOException {
+        Files.createDirectories(home);
+        if (!postgres.isRunning()) {
+            if (FreePorts.inUse(postgres.port())) {
+                throw new IllegalStateException("port " + postgres.port() + " is taken; set BERTH_PG_PORT");
+            }
+            postgres.start();
+        }
+        System.out.println("postgres: running on 127.0.0.1:" + postgres.port() + " (data " + postgres.dataDir() + ")");
+        for (String service : SERVICES) {
+            prepareService(service);
+        }
+        if (!kafka.isRunning()) {
+            if (FreePorts.inUse(kafka.port())) {
+                throw new IllegalStateException("port " + kafka.port() + " is taken; set BERTH_KAFKA_PORT");
+            }
+            kafka.start(true);
+        }
+        kafka.createTopics(Topics.ALL, 3);
+        System.out.println("kafka: running on " + kafka.bootstrapServers());
+    }
+
+    void down() {
+        kafka.stop();
+        System.out.println("kafka: stopped");
+        postgres.stop();
+        System.out.println("postgres: stopped");
+    }
+
+    boolean status() {
+        boolean pg = postgres.isRunning();
+        boolean broker = kafka.isRunning();
+        System.out.println("postgres: " + (pg ? "running on 127.0.0.1:" + postgres.port() : "stopped"));
+        System.out.println("kafka: " + (broker ? "running on " + kafka.bootstrapServers() : "stopped"));
+        return pg && broker;
+    }
+
+    /** Role {@code berth_<service>} owning database {@code berth_<service>}; password kept in secrets/ (0600). */
+    private void prepareService(String service) throws IOException {
+        String name = "berth_" + service;
+        Path secrets = home.resolve("secrets");
+        Files.createDirectories(secrets);
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
+        Path passwordFile = secrets.resolve(name + ".password");
+        String password;
+        if (Files.exists(passwordFile)) {
+            password = Files.readString(passwordFile).strip();
+        } else {
+            password = PostgresCluster.randomSecret();
+            writePrivate(passwordFile, password + "\n");
+        }
+        postgres.ensureLoginRole(name, password);
+        postgres.ensureDatabase(name, name);
+        Path runDir = home.resolve("run").resolve(service);
+        Files.createDirectories(runDir);
+        writePrivate(runDir.resolve(".env"), String.join("\n",
+                "BERTH_DB_HOST=" + postgres.host(),
+                "BERTH_DB_PORT=" + postgres.port(),
+                "BERTH_DB_NAME=" + name,
+                "BERTH_DB_USER=" + name,
+                "BERTH_DB_PASSWORD=" + password,
+                "KAFKA_BOOTSTRAP_SERVERS=" + kafka.bootstrapServers(),
+                ""));
+    }
+
+    private static void writePrivate(Path file, String content) throws IOException {
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(file, content);
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                usage();
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        return options;
+    }
+
+    private static void usage() {
+        System.err.println("usage: Embedded up|down|status --home DIR [--pg-port N] [--kafka-port N]");
+        System.exit(2);
+    }
+}
