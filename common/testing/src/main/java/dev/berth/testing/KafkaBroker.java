@@ -141,7 +141,8 @@ public final class KafkaBroker {
 
     /** The shell command that kills this broker at once; used by the watchdog. */
     String emergencyStopCommand() {
-        return process == null ? "true" : "kill -9 " + process.pid() + " 2>/dev/null";
+        String pid = ProcessWatchdog.quote(pidFile().toString());
+        return "[ -f " + pid + " ] && kill -9 $(cat " + pid + ") 2>/dev/null";
     }
 
     private Path writeConfig() throws IOException {

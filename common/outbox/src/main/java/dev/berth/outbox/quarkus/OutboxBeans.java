@@ -1,0 +1,60 @@
+package dev.berth.outbox.quarkus;
+
+import dev.berth.contracts.events.EventCodec;
+import dev.berth.outbox.KafkaEventPublisher;
+import dev.berth.outbox.Outbox;
+import dev.berth.outbox.OutboxRelay;
+import dev.berth.outbox.ProcessedEvents;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Makes the outbox pieces injectable in a Quarkus service. Settings: {@code berth.outbox.batch-size} (100),
+ * {@code berth.outbox.delivery-timeout} (30s), {@code berth.outbox.interval} (500ms, see
+ * {@link OutboxRelaySchedule}).
+ */
+@ApplicationScoped
+public class OutboxBeans {
+
+    @Produces
+    @Singleton
+    EventCodec eventCodec() {
+        return new EventCodec();
+    }
+
+    @Produces
+    @Singleton
+    Outbox outbox(EventCodec codec) {
+        return new Outbox(codec);
+    }
+
+    @Produces
+    @Singleton
+    ProcessedEvents processedEvents(Pool pool) {
+        return new ProcessedEvents(pool);
+    }
+
+    @Produces
+    @Singleton
+    KafkaEventPublisher publisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "quarkus.application.name") String service,
+            @ConfigProperty(name = "berth.outbox.delivery-timeout", defaultValue = "30s") Duration deliveryTimeout) {
+        return KafkaEventPublisher.connect(bootstrapServers, service + "-outbox", deliveryTimeout);
+    }
+
+    void closePublisher(@Disposes KafkaEventPublisher publisher) {
+        publisher.close();
+    }
+
+    @Produces
+    @Singleton
+    OutboxRelay relay(Pool pool, KafkaEventPublisher publisher,
+            @ConfigProperty(name = "berth.outbox.batch-size", defaultValue = "100") int batchSize) {
+        return new OutboxRelay(pool, publisher, batchSize);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.berth.outbox.quarkus;
+
+import dev.berth.outbox.OutboxRelay;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Drains the outbox every {@code berth.outbox.interval}. Runs never overlap, so events leave in commit order; a
+ * failed run (Kafka down) is logged by the relay and retried at the next tick.
+ */
+@ApplicationScoped
+public class OutboxRelaySchedule {
+
+    @Inject
+    OutboxRelay relay;
+
+    @Scheduled(identity = "berth-outbox-relay", every = "${berth.outbox.interval:500ms}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> relayPending() {
+        return relay.drain().onFailure().recoverWithNull().replaceWithVoid();
+    }
+}
