@@ -1,6 +1,7 @@
 package dev.berth.outbox.quarkus;
 
 import dev.berth.contracts.events.EventCodec;
+import dev.berth.outbox.EventConsumer;
 import dev.berth.outbox.KafkaEventPublisher;
 import dev.berth.outbox.Outbox;
 import dev.berth.outbox.OutboxRelay;
@@ -15,7 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Makes the outbox pieces injectable in a Quarkus service. Settings: {@code berth.outbox.batch-size} (100),
- * {@code berth.outbox.delivery-timeout} (30s), {@code berth.outbox.interval} (500ms, see
+ * {@code berth.outbox.delivery-timeout} (30s), {@code berth.outbox.interval} (1s, see
  * {@link OutboxRelaySchedule}).
  */
 @ApplicationScoped
@@ -37,6 +38,12 @@ public class OutboxBeans {
     @Singleton
     ProcessedEvents processedEvents(Pool pool) {
         return new ProcessedEvents(pool);
+    }
+
+    @Produces
+    @Singleton
+    EventConsumer eventConsumer(EventCodec codec, ProcessedEvents processed) {
+        return new EventConsumer(codec, processed);
     }
 
     @Produces

@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Drains the outbox every {@code berth.outbox.interval}. Runs never overlap, so events leave in commit order; a
+ * Drains the outbox every {@code berth.outbox.interval} (1s; Quarkus' simple scheduler allows no less). Runs never overlap, so events leave in commit order; a
  * failed run (Kafka down) is logged by the relay and retried at the next tick.
  */
 @ApplicationScoped
@@ -16,7 +16,7 @@ public class OutboxRelaySchedule {
     @Inject
     OutboxRelay relay;
 
-    @Scheduled(identity = "berth-outbox-relay", every = "${berth.outbox.interval:500ms}",
+    @Scheduled(identity = "berth-outbox-relay", every = "${berth.outbox.interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> relayPending() {
         return relay.drain().onFailure().recoverWithNull().replaceWithVoid();

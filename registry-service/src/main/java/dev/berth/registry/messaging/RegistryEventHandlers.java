@@ -1,0 +1,73 @@
+package dev.berth.registry.messaging;
+
+import dev.berth.contracts.events.BackupCompleted;
+import dev.berth.contracts.events.ContainerCreated;
+import dev.berth.contracts.events.ContainerRemoved;
+import dev.berth.contracts.events.EventEnvelope;
+import dev.berth.outbox.EventConsumer;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.UUID;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Keeps the catalog in step with what other services report: containers Podman created or removed, and the time
+ * of each database's latest good backup. Each event is applied once (dedupe by event id).
+ */
+@ApplicationScoped
+public class RegistryEventHandlers {
+
+    static final String CONSUMER = "registry-service";
+
+    @Inject
+    EventConsumer consumer;
+
+    @Incoming("container-events")
+    public Uni<Void> onContainerEvent(byte[] record) {
+        return consumer.consume(CONSUMER, record, this::applyContainerEvent);
+    }
+
+    @Incoming("backup-events")
+    public Uni<Void> onBackupEvent(byte[] record) {
+        return consumer.consume(CONSUMER, record, this::applyBackupEvent);
+    }
+
+    private Uni<Void> applyContainerEvent(SqlConnection tx, EventEnvelope event) {
+        if (event.data() instanceof ContainerCreated created) {
+            return tx.preparedQuery("INSERT INTO containers (container_id, name, image, app, database_id, status, "
+                            + "updated_at) VALUES ($1, $2, $3, $4, $5, 'created', $6) ON CONFLICT (container_id) DO "
+                            + "UPDATE SET name = $2, image = $3, app = $4, database_id = $5, updated_at = $6")
+                    .execute(Tuple.from(java.util.Arrays.asList(created.containerId(), created.name(),
+                            created.image(), created.app(), uuidOrNull(created.databaseId()), event.time())))
+                    .replaceWithVoid();
+        }
+        if (event.data() instanceof ContainerRemoved removed) {
+            return tx.preparedQuery("UPDATE containers SET status = 'removed', updated_at = $2 "
+                            + "WHERE container_id = $1")
+                    .execute(Tuple.of(removed.containerId(), event.time()))
+                    .replaceWithVoid();
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> applyBackupEvent(SqlConnection tx, EventEnvelope event) {
+        if (event.data() instanceof BackupCompleted completed) {
+            return tx.preparedQuery("UPDATE app_databases SET last_backup_at = greatest(last_backup_at, $2) "
+                            + "WHERE id = $1")
+                    .execute(Tuple.of(uuidOrNull(completed.databaseId()), event.time()))
+                    .replaceWithVoid();
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private static UUID uuidOrNull(String id) {
+        try {
+            return id == null ? null : UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
