@@ -1,0 +1,14 @@
+package dev.berth.backup;
+
+import dev.berth.testing.BerthTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+
+/** Every @QuarkusTest of this module runs against the harness' PostgreSQL (database berth_backup) and Kafka. */
+@QuarkusTestResource(value = BerthTestResource.class,
+        initArgs = @ResourceArg(name = "database", value = "berth_backup"))
+public final class BackupTestInfrastructure {
+
+    private BackupTestInfrastructure() {
+    }
+}
