@@ -37,6 +37,13 @@ public final class Embedded {
         if (args.length == 0) {
             usage();
         }
+        if (args[0].equals("await-ready")) {
+            System.exit(HealthProbe.awaitAll(List.of(args).subList(1, args.length)) ? 0 : 1);
+        }
+        if (args[0].equals("probe")) {
+            System.out.println(HealthProbe.status(args[1]));
+            return;
+        }
         Map<String, String> options = options(args);
         Path home = Path.of(options.getOrDefault("home", System.getProperty("user.home") + "/.local/share/berth"));
         int pgPort = Integer.parseInt(options.getOrDefault("pg-port", "15432"));
@@ -140,7 +147,9 @@ public final class Embedded {
     }
 
     private static void usage() {
-        System.err.println("usage: Embedded up|down|status --home DIR [--pg-port N] [--kafka-port N]");
+        System.err.println("usage: Embedded up|down|status --home DIR [--pg-port N] [--kafka-port N]\n"
+                + "       Embedded await-ready TIMEOUT_SECONDS NAME=URL...\n"
+                + "       Embedded probe URL");
         System.exit(2);
     }
 }
