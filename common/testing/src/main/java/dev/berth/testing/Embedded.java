@@ -84,6 +84,10 @@ public final class Embedded {
         System.out.println("kafka: running on " + kafka.bootstrapServers());
     }
 
+    int postgresPort() {
+        return postgres.port();
+    }
+
     void down() {
         kafka.stop();
         System.out.println("kafka: stopped");
