@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.berth.contracts.events.DatabaseDropped;
 import dev.berth.contracts.events.EventEnvelope;
+import dev.berth.provisioner.vault.CredentialVault;
 import dev.berth.testing.TestEvents;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -21,6 +22,9 @@ class DroppedDatabaseSecretsIT {
 
     @Inject
     Pool pool;
+
+    @Inject
+    CredentialVault vault;
 
     @Test
     void secretsOfADeletedDatabaseArePurgedButKeptOnesStay() {
@@ -52,9 +56,8 @@ class DroppedDatabaseSecretsIT {
     }
 
     private void storeSecret(String databaseId) {
-        pool.preparedQuery("INSERT INTO vault_secrets (id, owner_kind, owner_id, purpose, key_id, nonce, ciphertext) "
-                        + "VALUES ($1, 'database', $2, 'login', 'k1', '\\x00'::bytea, '\\x00'::bytea)")
-                .execute(Tuple.of(UUID.randomUUID(), databaseId)).await().atMost(Duration.ofSeconds(10));
+        pool.withTransaction(tx -> vault.store(tx, "database", databaseId, "login", "not-a-real-password"))
+                .await().atMost(Duration.ofSeconds(10));
     }
 
     private int secrets(String databaseId) {

@@ -6,7 +6,8 @@ import io.quarkus.test.common.ResourceArg;
 
 /** Every @QuarkusTest of this module runs against the harness' PostgreSQL (database berth_provisioner) and Kafka. */
 @QuarkusTestResource(value = BerthTestResource.class,
-        initArgs = @ResourceArg(name = "database", value = "berth_provisioner"))
+        initArgs = {@ResourceArg(name = "database", value = "berth_provisioner"),
+                @ResourceArg(name = "provisioner-pool-size", value = "2")})
 public final class ProvisionerTestInfrastructure {
 
     private ProvisionerTestInfrastructure() {

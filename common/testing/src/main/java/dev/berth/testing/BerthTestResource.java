@@ -5,15 +5,20 @@ import java.util.Map;
 
 /**
  * Points a {@code @QuarkusTest} at this JVM's PostgreSQL and Kafka. Init arg {@code database} names the service's
- * own database (created if missing), e.g. {@code berth_registry}.
+ * own database (created if missing), e.g. {@code berth_registry}; {@code provisioner-pool-size} makes the harness'
+ * PostgreSQL the provisioner's default instance with that warm pool size.
  */
 public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
 
     private String database = "berth_test";
+    private int poolSize = -1;
 
     @Override
     public void init(Map<String, String> initArgs) {
         database = initArgs.getOrDefault("database", database);
+        if (initArgs.containsKey("provisioner-pool-size")) {
+            poolSize = Integer.parseInt(initArgs.get("provisioner-pool-size"));
+        }
     }
 
     @Override
@@ -21,13 +26,17 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
         TestInfrastructure infra = TestInfrastructure.get();
         PostgresCluster pg = infra.postgres();
         pg.ensureDatabase(database, PostgresCluster.ADMIN_USER);
-        return Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "quarkus.datasource.reactive.url", pg.reactiveUrl(database),
                 "quarkus.datasource.jdbc.url", pg.jdbcUrl(database),
                 "quarkus.datasource.username", PostgresCluster.ADMIN_USER,
                 "quarkus.datasource.password", pg.adminPassword(),
                 "kafka.bootstrap.servers", infra.kafka().bootstrapServers(),
-                "quarkus.devservices.enabled", "false");
+                "quarkus.devservices.enabled", "false"));
+        if (poolSize >= 0) {
+            settings.putAll(infra.provisionerSettings(poolSize));
+        }
+        return settings;
     }
 
     @Override

@@ -54,6 +54,25 @@ public final class TestInfrastructure {
         return kafka;
     }
 
+    /** A scratch directory of this JVM's infrastructure (removed with it), e.g. for a vault key file. */
+    public Path dir(String name) {
+        return base.resolve(name);
+    }
+
+    /**
+     * The provisioner settings that make this JVM's PostgreSQL its default instance (as the embedded run does),
+     * with a vault key file of this JVM and the given warm pool size.
+     */
+    public java.util.Map<String, String> provisionerSettings(int poolSize) {
+        return java.util.Map.of(
+                "berth.provisioner.default-instance.host", postgres.host(),
+                "berth.provisioner.default-instance.port", String.valueOf(postgres.port()),
+                "berth.provisioner.default-instance.admin-user", PostgresCluster.ADMIN_USER,
+                "berth.provisioner.default-instance.admin-password", postgres.adminPassword(),
+                "berth.provisioner.vault.key-file", dir("vault").resolve("vault.key").toString(),
+                "berth.provisioner.pool.size", String.valueOf(poolSize));
+    }
+
     private static TestInfrastructure start() {
         Path base;
         try {

@@ -25,7 +25,7 @@ public final class EventCodec {
 
     private static final Map<String, Class<? extends BerthEvent>> TYPES = List.<Class<? extends BerthEvent>>of(
                     DatabaseProvisioned.class, DatabaseDropped.class, ContainerCreated.class, ContainerRemoved.class,
-                    BackupCompleted.class, BackupFailed.class)
+                    BackupCompleted.class, BackupFailed.class, CredentialsRotated.class)
             .stream().collect(Collectors.toUnmodifiableMap(EventEnvelope::typeOf, Function.identity()));
 
     private static final String JSON = "application/json";

@@ -21,7 +21,8 @@ class EventCodecTest {
                 new ContainerCreated("c0ffee", "shop-web", "localhost/berth/shop:1", "shop", "db-1"),
                 new ContainerRemoved("c0ffee", "shop-web", "shop"),
                 new BackupCompleted("b-1", "db-1", "scheduled", 123_456L, "ab".repeat(32), 812L),
-                new BackupFailed("b-2", "db-1", "manual", "pg_dump: error: connection refused"));
+                new BackupFailed("b-2", "db-1", "manual", "pg_dump: error: connection refused"),
+                new CredentialsRotated("db-1", "zero-downtime", "berth_shop_r2", "berth_shop"));
     }
 
     @ParameterizedTest

@@ -1,0 +1,37 @@
+package dev.berth.contracts.problem;
+
+/** Every kind of error Berth's APIs report, with its HTTP status; the slug is part of the stable contract. */
+public enum ProblemType {
+    INVALID_REQUEST("invalid-request", "The request is not valid", 400),
+    INVALID_NAME("invalid-name", "The name is not allowed", 400),
+    NOT_FOUND("not-found", "Not found", 404),
+    CONFLICT("conflict", "It already exists", 409),
+    IDEMPOTENCY_MISMATCH("idempotency-key-reused", "The Idempotency-Key was used for another request", 422),
+    INSTANCE_REJECTED("instance-rejected", "The instance cannot be used", 422),
+    NOT_IMPLEMENTED("not-implemented", "Not available yet", 501),
+    INSTANCE_UNAVAILABLE("instance-unavailable", "The database server is unavailable", 503),
+    DEPENDENCY_UNAVAILABLE("service-unavailable", "A Berth service is unavailable", 503),
+    INTERNAL("internal-error", "Something went wrong inside Berth", 500);
+
+    private final String slug;
+    private final String title;
+    private final int status;
+
+    ProblemType(String slug, String title, int status) {
+        this.slug = slug;
+        this.title = title;
+        this.status = status;
+    }
+
+    public String slug() {
+        return slug;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.berth.provisioner.api;
+
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
+import dev.berth.provisioner.config.ProvisionerConfig;
+import dev.berth.provisioner.service.CredentialRotation;
+import dev.berth.provisioner.service.DatabaseProvisioner;
+import dev.berth.provisioner.service.InstanceInventory;
+import dev.berth.provisioner.service.ProvisionedLogin;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Called by the registry (never by users): the side effects behind {@code /api/databases}. */
+@Path("/internal/databases")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class InternalDatabaseResource {
+
+    /** Names are validated and reserved by the registry; the provisioner still quotes everything it sends. */
+    public record CreateRequest(UUID databaseId, UUID instanceId, String databaseName, String roleName,
+            Integer connectionLimit, Boolean usePool) {
+    }
+
+    public record RotateRequest(String mode, Boolean terminateSessions, Long graceSeconds) {
+    }
+
+    @Inject
+    DatabaseProvisioner provisioner;
+
+    @Inject
+    CredentialRotation rotation;
+
+    @Inject
+    InstanceInventory inventory;
+
+    @Inject
+    ProvisionerConfig config;
+
+    @POST
+    @Operation(summary = "Create role and database (idempotent per databaseId)")
+    public Uni<ProvisionedLogin> create(CreateRequest request) {
+        if (request == null || request.databaseId() == null || request.instanceId() == null
+                || request.databaseName() == null || request.roleName() == null) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST,
+                    "databaseId, instanceId, databaseName and roleName are required");
+        }
+        if (request.connectionLimit() != null && request.connectionLimit() < 1) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "connectionLimit must be 1 or more");
+        }
+        return provisioner.create(new DatabaseProvisioner.CreateCommand(request.databaseId(), request.instanceId(),
+                request.databaseName(), request.roleName(), request.connectionLimit(),
+                request.usePool() == null || request.usePool()));
+    }
+
+    @GET
+    @Path("/{id}/credentials")
+    @Operation(summary = "The credentials that open the database now")
+    public Uni<ProvisionedLogin> credentials(@PathParam("id") UUID id) {
+        return provisioner.credentials(id);
+    }
+
+    @GET
+    @Path("/{id}/stats")
+    @Operation(summary = "Size, connections and last activity from the server's statistics")
+    public Uni<InstanceInventory.Stats> stats(@PathParam("id") UUID id) {
+        return inventory.stats(id);
+    }
+
+    @POST
+    @Path("/{id}/rotate")
+    @Operation(summary = "Rotate the password: immediate or zero-downtime")
+    public Uni<ProvisionedLogin> rotate(@PathParam("id") UUID id, RotateRequest request) {
+        String mode = request == null || request.mode() == null ? "immediate" : request.mode();
+        CredentialRotation.Mode parsed = switch (mode) {
+            case "immediate" -> CredentialRotation.Mode.IMMEDIATE;
+            case "zero-downtime" -> CredentialRotation.Mode.ZERO_DOWNTIME;
+            default -> throw new ProblemException(ProblemType.INVALID_REQUEST,
+                    "mode must be immediate or zero-downtime, not '" + mode + "'");
+        };
+        Duration grace = request == null || request.graceSeconds() == null ? config.rotation().defaultGrace()
+                : Duration.ofSeconds(request.graceSeconds());
+        if (grace.isNegative()) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "graceSeconds must be 0 or more");
+        }
+        boolean terminate = request != null && Boolean.TRUE.equals(request.terminateSessions());
+        return rotation.rotate(id, parsed, terminate, grace);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Terminate sessions, drop the database and its roles, forget its password (idempotent)")
+    public Uni<Response> drop(@PathParam("id") UUID id) {
+        return provisioner.drop(id).map(dropped -> Response.noContent().build());
+    }
+}

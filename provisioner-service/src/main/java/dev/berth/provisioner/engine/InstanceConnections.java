@@ -1,0 +1,189 @@
+package dev.berth.provisioner.engine;
+
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
+import dev.berth.provisioner.vault.CredentialVault;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.pgclient.PgConnection;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import io.vertx.sqlclient.PoolOptions;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Admin connections to the instances: endpoints in {@code instance_endpoints}, passwords in the vault, one small
+ * pool per instance built on first use. Registering an instance proves the connection and the admin's rights first.
+ */
+@ApplicationScoped
+public class InstanceConnections {
+
+    static final String ADMIN = "admin";
+    private static final int ADMIN_POOL_SIZE = 4;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** An admin pool with what the provisioner needs to know about the server behind it. */
+    public record Admin(InstanceEndpoint endpoint, Pool pool, int serverVersion) {
+    }
+
+    /** What registering an instance found. */
+    public record Probe(String serverVersion, int serverVersionNum) {
+    }
+
+    @Inject
+    Pool catalog;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    CredentialVault vault;
+
+    private final Map<UUID, Uni<Admin>> admins = new ConcurrentHashMap<>();
+
+    /** Tests the connection and the admin's rights, then stores endpoint and password; refuses with 422. */
+    public Uni<Probe> register(InstanceEndpoint endpoint, String password, int poolSize) {
+        Pool probe = build(endpoint, password, 1);
+        return probe.query("SELECT current_setting('server_version') AS version, "
+                        + "current_setting('server_version_num')::int AS num, r.rolsuper, r.rolcreatedb, r.rolcreaterole "
+                        + "FROM pg_roles r WHERE r.rolname = current_user").execute()
+                .onFailure().transform(e -> new ProblemException(ProblemType.INSTANCE_REJECTED,
+                        "cannot connect to " + endpoint.host() + ":" + endpoint.port() + " as " + endpoint.adminUser()
+                                + ": " + SqlStates.translate(e, "connect").getMessage()))
+                .eventually(probe::close)
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    boolean canProvision = row.getBoolean("rolsuper")
+                            || row.getBoolean("rolcreatedb") && row.getBoolean("rolcreaterole");
+                    if (!canProvision) {
+                        throw new ProblemException(ProblemType.INSTANCE_REJECTED, "the admin user "
+                                + endpoint.adminUser() + " needs CREATEDB and CREATEROLE (or superuser) on "
+                                + endpoint.host() + ":" + endpoint.port());
+                    }
+                    return new Probe(row.getString("version"), row.getInteger("num"));
+                })
+                .call(found -> catalog.withTransaction(tx -> tx.preparedQuery(
+                                "INSERT INTO instance_endpoints (instance_id, host, port, admin_user, sslmode, pool_size) "
+                                        + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (instance_id) DO UPDATE SET host = $2, "
+                                        + "port = $3, admin_user = $4, sslmode = $5, pool_size = $6, updated_at = now()")
+                        .execute(Tuple.tuple(java.util.List.of(endpoint.instanceId(), endpoint.host(), endpoint.port(),
+                                endpoint.adminUser(), endpoint.sslmode(), poolSize)))
+                        .call(() -> vault.store(tx, "instance", endpoint.instanceId().toString(), ADMIN, password))))
+                .invoke(() -> close(endpoint.instanceId()));
+    }
+
+    /** The admin pool of an instance; 404 when the provisioner does not know it. */
+    public Uni<Admin> admin(UUID instanceId) {
+        return admins.computeIfAbsent(instanceId, id -> open(id).memoize().indefinitely())
+                .onFailure().invoke(() -> admins.remove(instanceId));
+    }
+
+    /** A single admin connection to one database of the instance, for statements that must run inside it. */
+    public Uni<PgConnection> connectTo(UUID instanceId, String database) {
+        return endpoint(instanceId).flatMap(endpoint -> password(instanceId)
+                .flatMap(password -> PgConnection.connect(vertx, options(endpoint, password).setDatabase(database))));
+    }
+
+    public Uni<Void> forget(UUID instanceId) {
+        close(instanceId);
+        return catalog.withTransaction(tx -> tx.preparedQuery("DELETE FROM instance_endpoints WHERE instance_id = $1")
+                .execute(Tuple.of(instanceId))
+                .call(() -> tx.preparedQuery("DELETE FROM pool_databases WHERE instance_id = $1").execute(Tuple.of(instanceId)))
+                .call(() -> vault.forget(tx, "instance", instanceId.toString()))
+                .replaceWithVoid());
+    }
+
+    public Uni<java.util.List<UUID>> known() {
+        return catalog.query("SELECT instance_id FROM instance_endpoints").execute()
+                .map(rows -> {
+                    java.util.List<UUID> ids = new java.util.ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getUUID(0)));
+                    return ids;
+                });
+    }
+
+    public Uni<Integer> poolSize(UUID instanceId) {
+        return catalog.preparedQuery("SELECT pool_size FROM instance_endpoints WHERE instance_id = $1")
+                .execute(Tuple.of(instanceId))
+                .map(rows -> rows.size() == 0 ? 0 : rows.iterator().next().getInteger(0));
+    }
+
+    private Uni<Admin> open(UUID instanceId) {
+        return endpoint(instanceId).flatMap(endpoint -> password(instanceId).flatMap(password -> {
+            Pool pool = build(endpoint, password, ADMIN_POOL_SIZE);
+            return pool.query("SELECT current_setting('server_version_num')::int").execute()
+                    .map(rows -> new Admin(endpoint, pool, rows.iterator().next().getInteger(0)))
+                    .onFailure().call(pool::close)
+                    .onFailure().transform(e -> SqlStates.translate(e, "connecting to instance " + instanceId));
+        }));
+    }
+
+    private Uni<InstanceEndpoint> endpoint(UUID instanceId) {
+        return catalog.preparedQuery("SELECT host, port, admin_user, sslmode FROM instance_endpoints WHERE instance_id = $1")
+                .execute(Tuple.of(instanceId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new ProblemException(ProblemType.NOT_FOUND, "the provisioner does not know instance "
+                                + instanceId);
+                    }
+                    Row r = rows.iterator().next();
+                    return new InstanceEndpoint(instanceId, r.getString("host"), r.getInteger("port"),
+                            r.getString("admin_user"), r.getString("sslmode"));
+                });
+    }
+
+    private Uni<String> password(UUID instanceId) {
+        return vault.read("instance", instanceId.toString(), ADMIN).map(found -> found.orElseThrow(
+                () -> new ProblemException(ProblemType.INSTANCE_UNAVAILABLE, "no admin password is stored for instance "
+                        + instanceId + "; register it again")));
+    }
+
+    private Pool build(InstanceEndpoint endpoint, String password, int size) {
+        return PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(size).setName("berth-admin-" + endpoint.instanceId()))
+                .connectingTo(options(endpoint, password))
+                .using(vertx)
+                .build();
+    }
+
+    private static PgConnectOptions options(InstanceEndpoint endpoint, String password) {
+        PgConnectOptions options = new PgConnectOptions()
+                .setHost(endpoint.host()).setPort(endpoint.port())
+                .setUser(endpoint.adminUser()).setPassword(password)
+                .setDatabase("postgres")
+                .setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+        options.addProperty("application_name", "berth-provisioner");
+        if ("require".equals(endpoint.sslmode())) {
+            // libpq's "require": encrypted, certificate not verified (verify-* modes would need the CA).
+            options.setSslMode(SslMode.REQUIRE).setTrustAll(true);
+        } else if ("prefer".equals(endpoint.sslmode())) {
+            options.setSslMode(SslMode.PREFER).setTrustAll(true);
+        } else {
+            options.setSslMode(SslMode.DISABLE);
+        }
+        return options;
+    }
+
+    private void close(UUID instanceId) {
+        Uni<Admin> previous = admins.remove(instanceId);
+        if (previous != null) {
+            previous.subscribe().with(admin -> admin.pool().close().subscribe().with(v -> { }, e -> { }), e -> { });
+        }
+    }
+
+    @PreDestroy
+    void closeAll() {
+        admins.keySet().forEach(this::close);
+    }
+
+}

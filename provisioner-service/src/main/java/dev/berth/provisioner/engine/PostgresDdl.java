@@ -1,0 +1,84 @@
+package dev.berth.provisioner.engine;
+
+import static dev.berth.provisioner.engine.SqlText.identifier;
+import static dev.berth.provisioner.engine.SqlText.literal;
+
+/**
+ * Every DDL statement the provisioner sends to PostgreSQL, built only through {@link SqlText}. Passwords go in as
+ * SCRAM verifiers ({@link ScramVerifier}), never in plain text.
+ */
+public final class PostgresDdl {
+
+    private PostgresDdl() {
+    }
+
+    public static String createLoginRole(String role, String password, Integer connectionLimit) {
+        return "CREATE ROLE " + identifier(role) + " LOGIN PASSWORD " + literal(ScramVerifier.of(password))
+                + " CONNECTION LIMIT " + (connectionLimit == null ? -1 : connectionLimit);
+    }
+
+    /** A second login for zero-downtime rotation: a member of the owner that acts as the owner once connected. */
+    public static String createLoginInRole(String login, String owner, String password, Integer connectionLimit) {
+        return "CREATE ROLE " + identifier(login) + " LOGIN PASSWORD " + literal(ScramVerifier.of(password))
+                + " CONNECTION LIMIT " + (connectionLimit == null ? -1 : connectionLimit) + " IN ROLE " + identifier(owner);
+    }
+
+    public static String actAsOwner(String login, String owner) {
+        return "ALTER ROLE " + identifier(login) + " SET role = " + identifier(owner);
+    }
+
+    public static String setPassword(String role, String password) {
+        return "ALTER ROLE " + identifier(role) + " PASSWORD " + literal(ScramVerifier.of(password));
+    }
+
+    /** The owner becomes a pure group role once its logins are separate roles. */
+    public static String disableLogin(String role) {
+        return "ALTER ROLE " + identifier(role) + " NOLOGIN PASSWORD NULL";
+    }
+
+    public static String createDatabase(String database, String owner) {
+        return "CREATE DATABASE " + identifier(database) + " OWNER " + identifier(owner);
+    }
+
+    /** A pool database: owned by the admin until claimed, reachable by nobody else. */
+    public static String createPoolDatabase(String database) {
+        return "CREATE DATABASE " + identifier(database);
+    }
+
+    public static String rename(String from, String to) {
+        return "ALTER DATABASE " + identifier(from) + " RENAME TO " + identifier(to);
+    }
+
+    public static String changeOwner(String database, String owner) {
+        return "ALTER DATABASE " + identifier(database) + " OWNER TO " + identifier(owner);
+    }
+
+    public static String revokePublic(String database) {
+        return "REVOKE ALL ON DATABASE " + identifier(database) + " FROM PUBLIC";
+    }
+
+    public static String grantConnect(String database, String role) {
+        return "GRANT CONNECT, TEMPORARY ON DATABASE " + identifier(database) + " TO " + identifier(role);
+    }
+
+    /** Only needed before PostgreSQL 15, where {@code public} is not owned by {@code pg_database_owner}. */
+    public static String ownPublicSchema(String role) {
+        return "ALTER SCHEMA public OWNER TO " + identifier(role);
+    }
+
+    public static String reassignOwned(String from, String to) {
+        return "REASSIGN OWNED BY " + identifier(from) + " TO " + identifier(to);
+    }
+
+    public static String dropOwned(String role) {
+        return "DROP OWNED BY " + identifier(role);
+    }
+
+    public static String dropDatabase(String database) {
+        return "DROP DATABASE IF EXISTS " + identifier(database) + " WITH (FORCE)";
+    }
+
+    public static String dropRole(String role) {
+        return "DROP ROLE IF EXISTS " + identifier(role);
+    }
+}

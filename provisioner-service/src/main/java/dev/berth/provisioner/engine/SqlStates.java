@@ -1,0 +1,53 @@
+package dev.berth.provisioner.engine;
+
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
+import io.vertx.pgclient.PgException;
+import java.net.ConnectException;
+import java.util.Map;
+
+/**
+ * PostgreSQL SQLSTATEs → the problem Berth reports. The server's own message is kept (it names objects, never
+ * passwords: Berth never sends a password in a statement that can fail on a duplicate).
+ */
+public final class SqlStates {
+
+    private static final Map<String, ProblemType> TYPES = Map.of(
+            "23505", ProblemType.CONFLICT,
+            "42P04", ProblemType.CONFLICT,
+            "42710", ProblemType.CONFLICT,
+            "53300", ProblemType.INSTANCE_UNAVAILABLE,
+            "57P01", ProblemType.INSTANCE_UNAVAILABLE,
+            "57P03", ProblemType.INSTANCE_UNAVAILABLE,
+            "28P01", ProblemType.INSTANCE_REJECTED,
+            "28000", ProblemType.INSTANCE_REJECTED,
+            "3D000", ProblemType.INSTANCE_REJECTED);
+
+    private SqlStates() {
+    }
+
+    /** Translates an error raised while talking to an instance; anything unknown stays as it is. */
+    public static Throwable translate(Throwable error, String doing) {
+        if (error instanceof ProblemException) {
+            return error;
+        }
+        if (error instanceof PgException pg) {
+            ProblemType type = TYPES.get(pg.getSqlState());
+            if (type != null) {
+                return new ProblemException(type, doing + ": " + pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")");
+            }
+            return new ProblemException(ProblemType.INTERNAL, doing + " failed: " + pg.getErrorMessage()
+                    + " (SQLSTATE " + pg.getSqlState() + ")");
+        }
+        if (error instanceof ConnectException || error.getCause() instanceof ConnectException
+                || error instanceof io.vertx.core.VertxException && String.valueOf(error.getMessage()).contains("onnection")) {
+            return new ProblemException(ProblemType.INSTANCE_UNAVAILABLE, doing + ": the database server cannot be "
+                    + "reached (" + error.getMessage() + ")");
+        }
+        return error;
+    }
+
+    public static boolean is(Throwable error, String sqlState) {
+        return error instanceof PgException pg && sqlState.equals(pg.getSqlState());
+    }
+}

@@ -1,0 +1,198 @@
+package dev.berth.provisioner.service;
+
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
+import dev.berth.provisioner.engine.InstanceConnections;
+import dev.berth.provisioner.engine.InstanceConnections.Admin;
+import dev.berth.provisioner.engine.PostgresDdl;
+import dev.berth.provisioner.engine.SqlStates;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates and drops app databases on an instance. A create is a short saga — role, database (claimed from the warm
+ * pool or created), grants, sealed password — recorded in {@code provisioning_operations} before it starts, so a
+ * failure at any step (or a crash, see {@link ProvisioningRecovery}) drops exactly what this create made.
+ */
+@ApplicationScoped
+public class DatabaseProvisioner {
+
+    /** The persisted phases of a create. */
+    public enum Phase { REQUESTED, COMPLETED, ROLLED_BACK }
+
+    static final String LOGIN = "login";
+    private static final Logger LOG = Logger.getLogger(DatabaseProvisioner.class);
+    private static final int PUBLIC_SCHEMA_OWNED_BY_DB_OWNER = 150000;
+
+    @Inject
+    Pool catalog;
+
+    @Inject
+    InstanceConnections instances;
+
+    @Inject
+    WarmPool warmPool;
+
+    @Inject
+    dev.berth.provisioner.vault.CredentialVault vault;
+
+    /** What the registry asks for: names already validated and reserved there. */
+    public record CreateCommand(UUID databaseId, UUID instanceId, String databaseName, String roleName,
+            Integer connectionLimit, boolean usePool) {
+    }
+
+    public Uni<ProvisionedLogin> create(CreateCommand cmd) {
+        return findLogin(cmd.databaseId()).flatMap(existing -> existing.isPresent()
+                ? credentials(existing.get(), false)
+                : instances.admin(cmd.instanceId()).flatMap(admin -> provision(cmd, admin)));
+    }
+
+    private Uni<ProvisionedLogin> provision(CreateCommand cmd, Admin admin) {
+        UUID operation = UUID.randomUUID();
+        String password = Passwords.generate();
+        AtomicBoolean roleMade = new AtomicBoolean();
+        AtomicBoolean databaseMade = new AtomicBoolean();
+        AtomicBoolean fromPool = new AtomicBoolean();
+        Pool sql = admin.pool();
+        return catalog.preparedQuery("INSERT INTO provisioning_operations (id, kind, target, phase, instance_id, "
+                        + "database_id, role_name) VALUES ($1, 'create', $2, $3, $4, $5, $6)")
+                .execute(Tuple.from(Arrays.asList(operation, cmd.databaseName(), Phase.REQUESTED.name(),
+                        cmd.instanceId(), cmd.databaseId(), cmd.roleName())))
+                .chain(() -> offloaded(() -> PostgresDdl.createLoginRole(cmd.roleName(), password, cmd.connectionLimit())))
+                .chain(ddl -> sql.query(ddl).execute())
+                .invoke(() -> roleMade.set(true))
+                .chain(() -> cmd.usePool() ? warmPool.claimAs(cmd.instanceId(), sql, cmd.databaseName())
+                        : Uni.createFrom().item(false))
+                .chain(claimed -> {
+                    fromPool.set(claimed);
+                    if (claimed) {
+                        databaseMade.set(true);
+                        return sql.query(PostgresDdl.changeOwner(cmd.databaseName(), cmd.roleName())).execute();
+                    }
+                    return sql.query(PostgresDdl.createDatabase(cmd.databaseName(), cmd.roleName())).execute()
+                            .invoke(() -> databaseMade.set(true));
+                })
+                // One implicit transaction for both statements: one commit instead of two.
+                .chain(() -> sql.query(PostgresDdl.revokePublic(cmd.databaseName()) + "; "
+                        + PostgresDdl.grantConnect(cmd.databaseName(), cmd.roleName())).execute())
+                .chain(() -> admin.serverVersion() >= PUBLIC_SCHEMA_OWNED_BY_DB_OWNER ? Uni.createFrom().voidItem()
+                        : inDatabase(cmd.instanceId(), cmd.databaseName(), PostgresDdl.ownPublicSchema(cmd.roleName())))
+                .chain(() -> catalog.withTransaction(tx -> tx.preparedQuery("INSERT INTO database_logins ("
+                                + "database_id, instance_id, database_name, owner_role, login_role, connection_limit) "
+                                + "VALUES ($1, $2, $3, $4, $4, $5)")
+                        .execute(Tuple.from(Arrays.asList(cmd.databaseId(), cmd.instanceId(), cmd.databaseName(),
+                                cmd.roleName(), cmd.connectionLimit())))
+                        .call(() -> vault.store(tx, "database", cmd.databaseId().toString(), LOGIN, password))
+                        .call(() -> finish(tx, operation, Phase.COMPLETED, null))))
+                .map(v -> new ProvisionedLogin(cmd.databaseId(), cmd.databaseName(), cmd.roleName(), cmd.roleName(),
+                        password, null, null, fromPool.get()))
+                .invoke(() -> {
+                    if (fromPool.get()) {
+                        warmPool.refill(cmd.instanceId()).subscribe().with(v -> { }, e -> { });
+                    }
+                })
+                .onFailure().recoverWithUni(error -> compensate(cmd, sql, databaseMade.get(), roleMade.get())
+                        .chain(() -> finish(catalog, operation, Phase.ROLLED_BACK, describe(error)))
+                        .onFailure().invoke(e -> LOG.errorf("compensating the create of %s failed: %s",
+                                cmd.databaseName(), e.getMessage()))
+                        .onItemOrFailure().transformToUni((v, e) -> Uni.createFrom().failure(
+                                SqlStates.translate(error, "creating database " + cmd.databaseName()))));
+    }
+
+    /** Drops only what this create made, newest first. */
+    Uni<Void> compensate(CreateCommand cmd, Pool sql, boolean database, boolean role) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        if (database) {
+            chain = chain.call(() -> sql.query(PostgresDdl.dropDatabase(cmd.databaseName())).execute());
+        }
+        if (role) {
+            chain = chain.call(() -> sql.query(PostgresDdl.dropRole(cmd.roleName())).execute());
+        }
+        return chain;
+    }
+
+    /** Terminates sessions, drops the database and every role of it, and forgets its password. Idempotent. */
+    public Uni<Boolean> drop(UUID databaseId) {
+        return findLogin(databaseId).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(false);
+            }
+            LoginRecord login = found.get();
+            return instances.admin(login.instanceId()).flatMap(admin -> {
+                Pool sql = admin.pool();
+                Uni<Void> chain = sql.query(PostgresDdl.dropDatabase(login.databaseName())).execute().replaceWithVoid();
+                for (String role : rolesOf(login)) {
+                    chain = chain.call(() -> sql.query(PostgresDdl.dropRole(role)).execute());
+                }
+                return chain.chain(() -> catalog.withTransaction(tx -> tx.preparedQuery(
+                                "DELETE FROM database_logins WHERE database_id = $1").execute(Tuple.of(databaseId))
+                        .call(() -> vault.forget(tx, "database", databaseId.toString()))))
+                        .onFailure().transform(e -> SqlStates.translate(e, "dropping database " + login.databaseName()))
+                        .replaceWith(true);
+            });
+        });
+    }
+
+    /** The credentials that open the database now (for reveal, and for a retried create). */
+    public Uni<ProvisionedLogin> credentials(UUID databaseId) {
+        return findLogin(databaseId).flatMap(found -> credentials(found.orElseThrow(() -> new ProblemException(
+                ProblemType.NOT_FOUND, "the provisioner holds no credentials for database " + databaseId)), false));
+    }
+
+    Uni<ProvisionedLogin> credentials(LoginRecord login, boolean fromPool) {
+        return vault.read("database", login.databaseId().toString(), LOGIN).map(password -> new ProvisionedLogin(
+                login.databaseId(), login.databaseName(), login.ownerRole(), login.loginRole(),
+                password.orElseThrow(() -> new ProblemException(ProblemType.INTERNAL, "the vault holds no password "
+                        + "for database " + login.databaseId())),
+                login.retiringRole(), login.retireAfter(), fromPool));
+    }
+
+    Uni<Optional<LoginRecord>> findLogin(UUID databaseId) {
+        return catalog.preparedQuery("SELECT " + LoginRecord.COLUMNS + " FROM database_logins WHERE database_id = $1")
+                .execute(Tuple.of(databaseId))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(LoginRecord.of(rows.iterator().next())));
+    }
+
+    /** Runs one statement inside a database of the instance (some DDL only acts on the current database). */
+    Uni<Void> inDatabase(UUID instanceId, String database, String statement) {
+        return instances.connectTo(instanceId, database).flatMap(conn -> conn.query(statement).execute()
+                .eventually(conn::close)).replaceWithVoid();
+    }
+
+    static java.util.List<String> rolesOf(LoginRecord login) {
+        java.util.List<String> roles = new java.util.ArrayList<>();
+        if (login.retiringRole() != null && !login.retiringRole().equals(login.ownerRole())) {
+            roles.add(login.retiringRole());
+        }
+        if (!login.loginRole().equals(login.ownerRole())) {
+            roles.add(login.loginRole());
+        }
+        roles.add(login.ownerRole());
+        return roles;
+    }
+
+    static Uni<Void> finish(io.vertx.mutiny.sqlclient.SqlClient sql, UUID operation, Phase phase, String error) {
+        return sql.preparedQuery("UPDATE provisioning_operations SET phase = $2, finished_at = now(), error = $3 "
+                        + "WHERE id = $1")
+                .execute(Tuple.from(Arrays.asList(operation, phase.name(), error))).replaceWithVoid();
+    }
+
+    private static String describe(Throwable error) {
+        Throwable translated = SqlStates.translate(error, "create");
+        return translated.getMessage() == null ? translated.getClass().getSimpleName() : translated.getMessage();
+    }
+
+    /** CPU-heavy work (the SCRAM verifier's 4096 PBKDF2 rounds) stays off the event loop. */
+    static <T> Uni<T> offloaded(java.util.function.Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}
