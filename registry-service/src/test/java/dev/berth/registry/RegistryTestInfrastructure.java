@@ -6,7 +6,8 @@ import io.quarkus.test.common.ResourceArg;
 
 /** Every @QuarkusTest of this module runs against the harness' PostgreSQL (database berth_registry) and Kafka. */
 @QuarkusTestResource(value = BerthTestResource.class,
-        initArgs = @ResourceArg(name = "database", value = "berth_registry"))
+        initArgs = {@ResourceArg(name = "database", value = "berth_registry"),
+                @ResourceArg(name = "provisioner-process-pool-size", value = "2")})
 public final class RegistryTestInfrastructure {
 
     private RegistryTestInfrastructure() {

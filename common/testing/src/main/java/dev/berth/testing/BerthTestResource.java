@@ -6,16 +6,21 @@ import java.util.Map;
 /**
  * Points a {@code @QuarkusTest} at this JVM's PostgreSQL and Kafka. Init arg {@code database} names the service's
  * own database (created if missing), e.g. {@code berth_registry}; {@code provisioner-pool-size} makes the harness'
- * PostgreSQL the provisioner's default instance with that warm pool size.
+ * PostgreSQL the provisioner's default instance with that warm pool size; {@code provisioner-process-pool-size} starts
+ * the real provisioner ({@link ProvisionerProcess}) and points the registry at it.
  */
 public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
 
     private String database = "berth_test";
     private int poolSize = -1;
+    private int provisionerProcessPool = -1;
 
     @Override
     public void init(Map<String, String> initArgs) {
         database = initArgs.getOrDefault("database", database);
+        if (initArgs.containsKey("provisioner-process-pool-size")) {
+            provisionerProcessPool = Integer.parseInt(initArgs.get("provisioner-process-pool-size"));
+        }
         if (initArgs.containsKey("provisioner-pool-size")) {
             poolSize = Integer.parseInt(initArgs.get("provisioner-pool-size"));
         }
@@ -35,6 +40,11 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
                 "quarkus.devservices.enabled", "false"));
         if (poolSize >= 0) {
             settings.putAll(infra.provisionerSettings(poolSize));
+        }
+        if (provisionerProcessPool >= 0) {
+            settings.put("quarkus.rest-client.provisioner.url", ProvisionerProcess.get(provisionerProcessPool).url());
+            settings.put("berth.registry.default-instance.host", pg.host());
+            settings.put("berth.registry.default-instance.port", String.valueOf(pg.port()));
         }
         return settings;
     }

@@ -6,7 +6,15 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
+import dev.berth.registry.service.InstanceCatalog;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.UUID;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -24,6 +32,9 @@ public class InstanceResource {
     @Inject
     RegistryConfig config;
 
+    @Inject
+    InstanceCatalog catalog;
+
     @GET
     @WithSession
     @Operation(summary = "List instances", description = "Paginated, ordered by name.")
@@ -38,5 +49,21 @@ public class InstanceResource {
         }
         return instances.count().flatMap(total -> instances.page(index, pageSize)
                 .map(list -> new PageView<>(list.stream().map(InstanceView::of).toList(), index, pageSize, total)));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register an external PostgreSQL server",
+            description = "The provisioner connects as the admin first; 422 with the reason when it cannot.")
+    public Uni<Response> register(InstanceCatalog.Registration registration) {
+        return catalog.register(registration).map(id -> Response.created(URI.create("/api/instances/" + id))
+                .entity(java.util.Map.of("id", id)).build());
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Remove an instance that has no app databases left")
+    public Uni<Response> remove(@PathParam("id") UUID id) {
+        return catalog.remove(id).map(v -> Response.noContent().build());
     }
 }

@@ -2,6 +2,8 @@ package dev.berth.registry.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
 
 /** All {@code berth.registry.*} settings; documented in the service README. */
 @ConfigMapping(prefix = "berth.registry")
@@ -9,13 +11,53 @@ public interface RegistryConfig {
 
     Page page();
 
+    DefaultInstance defaultInstance();
+
+    Databases databases();
+
+    Reconcile reconcile();
+
     interface Page {
-        /** Items per page when a list request names no size. */
+        /** Items per page when the request does not say. */
         @WithDefault("50")
         int defaultSize();
 
-        /** The largest page a client may ask for; larger requests are refused with 400. */
+        /** Most items one page may hold. */
         @WithDefault("500")
         int maxSize();
+    }
+
+    /** The host PostgreSQL; listed as the shared instance {@code default} when {@code host} is set. */
+    interface DefaultInstance {
+        Optional<String> host();
+
+        @WithDefault("5432")
+        int port();
+
+        @WithDefault("postgres")
+        String adminUser();
+    }
+
+    interface Databases {
+        /** {@code sslmode} written into connection strings unless the request says: prefer or require. */
+        @WithDefault("prefer")
+        String sslmode();
+
+        /** Let creates claim a pre-created database from the provisioner's warm pool. */
+        @WithDefault("true")
+        boolean useWarmPool();
+
+        /** Host apps should use in connection strings, when it differs from the instance's admin host. */
+        Optional<String> connectHost();
+    }
+
+    interface Reconcile {
+        /** How often the catalog is compared with the instances (also once at start). */
+        @WithDefault("60s")
+        Duration interval();
+
+        /** A database still pending after this long is reported as stuck. */
+        @WithDefault("5m")
+        Duration stuckAfter();
     }
 }

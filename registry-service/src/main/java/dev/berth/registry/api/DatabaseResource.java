@@ -1,0 +1,148 @@
+package dev.berth.registry.api;
+
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
+import dev.berth.registry.client.ProvisionerClient;
+import dev.berth.registry.config.RegistryConfig;
+import dev.berth.registry.domain.AppDatabase.Status;
+import dev.berth.registry.repository.AppDatabaseRepository;
+import dev.berth.registry.service.DatabaseService;
+import dev.berth.registry.service.InstanceCatalog;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/** App databases: create (credentials returned once), list, read, reveal (audited), rotate, delete. */
+@Path("/api/databases")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class DatabaseResource {
+
+    public record CreateRequest(String app, String instance, String environment, Integer connectionLimit,
+            String sslmode) {
+    }
+
+    public record RotateRequest(String mode, Boolean terminateSessions, Long graceSeconds) {
+    }
+
+    @Inject
+    DatabaseService service;
+
+    @Inject
+    AppDatabaseRepository databases;
+
+    @Inject
+    InstanceCatalog instances;
+
+    @Inject
+    RegistryConfig config;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    @RestClient
+    ProvisionerClient provisioner;
+
+    @POST
+    @Operation(summary = "Create a database and role for an app",
+            description = "201 with the credentials and connection strings; they are shown only here. An "
+                    + "Idempotency-Key header makes a retry return the same database.")
+    public Uni<Response> create(CreateRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        if (request == null) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "a JSON body with at least \"app\" is required");
+        }
+        return service.create(new DatabaseService.CreateCommand(request.app(), request.instance(),
+                        request.environment(), request.connectionLimit(), request.sslmode(), idempotencyKey))
+                .map(created -> Response.created(URI.create("/api/databases/" + created.database().id()))
+                        .entity(DatabaseView.withSecrets(created.database(), created.login(), connectHost()))
+                        .build());
+    }
+
+    @GET
+    @Operation(summary = "List databases", description = "Filter by app, instance (id or name) and status; paginated.")
+    public Uni<PageView<DatabaseView>> list(@QueryParam("app") String app, @QueryParam("instance") String instance,
+            @QueryParam("status") String status, @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+        int index = page == null ? 0 : page;
+        int pageSize = size == null ? config.page().defaultSize() : size;
+        if (index < 0 || pageSize < 1 || pageSize > config.page().maxSize()) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST,
+                    "page must be 0 or more and size between 1 and " + config.page().maxSize());
+        }
+        Status parsed;
+        try {
+            parsed = status == null ? null : Status.of(status);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "status must be pending, ready, deleting or detached");
+        }
+        Uni<UUID> instanceId = instance == null ? Uni.createFrom().nullItem() : instances.resolve(instance);
+        return instanceId.flatMap(id -> {
+            AppDatabaseRepository.Filter filter = new AppDatabaseRepository.Filter(app, id, parsed);
+            return databases.count(filter).flatMap(total -> databases.page(filter, index, pageSize)
+                    .map(list -> new PageView<>(list.stream().map(DatabaseView::of).toList(), index, pageSize, total)));
+        });
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One database with live size, connections and last activity")
+    public Uni<DatabaseView> get(@PathParam("id") UUID id) {
+        return service.get(id).flatMap(db -> {
+            DatabaseView view = DatabaseView.of(db);
+            if (db.status() == Status.PENDING) {
+                return Uni.createFrom().item(view);
+            }
+            return provisioner.stats(id).map(stats -> view.withStats(stats, null))
+                    .onFailure().recoverWithItem(e -> view.withStats(null, "live statistics are unavailable: "
+                            + e.getMessage()));
+        });
+    }
+
+    @GET
+    @Path("/{id}/credentials")
+    @Operation(summary = "Reveal the credentials (audited)")
+    public Uni<DatabaseView> credentials(@PathParam("id") UUID id, @HeaderParam("X-Berth-Actor") String actor) {
+        return service.withLogin(id)
+                .call(found -> pool.preparedQuery("INSERT INTO audit_events (actor, action, subject) VALUES ($1, "
+                                + "'credentials.revealed', $2)")
+                        .execute(Tuple.of(actor == null || actor.isBlank() ? "local" : actor, id.toString())))
+                .map(found -> DatabaseView.withSecrets(found.database(), found.login(), connectHost()));
+    }
+
+    @POST
+    @Path("/{id}/rotate-credentials")
+    @Operation(summary = "Rotate the password", description = "mode immediate (default) or zero-downtime "
+            + "(a second login works alongside the old one for graceSeconds).")
+    public Uni<DatabaseView> rotate(@PathParam("id") UUID id, RotateRequest request) {
+        RotateRequest r = request == null ? new RotateRequest(null, null, null) : request;
+        return service.rotate(id, r.mode(), r.terminateSessions(), r.graceSeconds())
+                .map(found -> DatabaseView.withSecrets(found.database(), found.login(), connectHost()));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Delete (policy=delete, default) or detach (policy=keep) a database")
+    public Uni<Response> delete(@PathParam("id") UUID id, @QueryParam("policy") String policy) {
+        return service.delete(id, policy == null ? "delete" : policy).map(v -> Response.noContent().build());
+    }
+
+    private String connectHost() {
+        return config.databases().connectHost().orElse(null);
+    }
+}

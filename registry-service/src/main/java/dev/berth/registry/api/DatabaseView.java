@@ -1,0 +1,49 @@
+package dev.berth.registry.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.berth.registry.client.ProvisionerClient;
+import dev.berth.registry.domain.AppDatabase;
+import dev.berth.registry.service.ConnectionStrings;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A database as the API shows it; {@code credentials}/{@code connection} only where a response may reveal them. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DatabaseView(UUID id, String app, String environment, InstanceRef instance, String database,
+        String role, String username, String status, Integer connectionLimit, String sslmode,
+        OffsetDateTime createdAt, OffsetDateTime lastBackupAt, ProvisionerClient.Stats stats, String statsUnavailable,
+        Credentials credentials, ConnectionStrings connection) {
+
+    public record InstanceRef(UUID id, String name) {
+    }
+
+    /** Shown once at create, and again only through the audited credentials endpoint. */
+    public record Credentials(String username, String password, String retiringUsername,
+            OffsetDateTime retiringUntil) {
+
+        @Override
+        public String toString() {
+            return "Credentials[" + username + "]";
+        }
+    }
+
+    static DatabaseView of(AppDatabase d) {
+        return new DatabaseView(d.id(), d.app(), d.environment(), new InstanceRef(d.instanceId(), d.instanceName()),
+                d.databaseName(), d.roleName(), d.username(), d.status().db(), d.connectionLimit(), d.sslmode(),
+                d.createdAt(), d.lastBackupAt(), null, null, null, null);
+    }
+
+    DatabaseView withStats(ProvisionerClient.Stats s, String unavailable) {
+        return new DatabaseView(id, app, environment, instance, database, role, username, status, connectionLimit,
+                sslmode, createdAt, lastBackupAt, s, unavailable, null, null);
+    }
+
+    static DatabaseView withSecrets(AppDatabase d, ProvisionerClient.Login login, String connectHost) {
+        String host = connectHost == null ? d.host() : connectHost;
+        return new DatabaseView(d.id(), d.app(), d.environment(), new InstanceRef(d.instanceId(), d.instanceName()),
+                d.databaseName(), d.roleName(), login.username(), d.status().db(), d.connectionLimit(), d.sslmode(),
+                d.createdAt(), d.lastBackupAt(), null, null,
+                new Credentials(login.username(), login.password(), login.retiringRole(), login.retireAfter()),
+                ConnectionStrings.of(host, d.port(), d.databaseName(), login.username(), login.password(), d.sslmode()));
+    }
+}

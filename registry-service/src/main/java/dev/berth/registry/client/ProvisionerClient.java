@@ -1,0 +1,92 @@
+package dev.berth.registry.client;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** The provisioner's internal API: every side effect on an instance goes through it. */
+@RegisterRestClient(configKey = "provisioner")
+@RegisterProvider(ProvisionerErrors.class)
+@Path("/internal")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public interface ProvisionerClient {
+
+    record Endpoint(String host, int port, String adminUser, String adminPassword, String sslmode, int poolSize) {
+
+        @Override
+        public String toString() {
+            return "Endpoint[" + adminUser + "@" + host + ":" + port + "]";
+        }
+    }
+
+    record Probe(String serverVersion, int serverVersionNum) {
+    }
+
+    record CreateRequest(UUID databaseId, UUID instanceId, String databaseName, String roleName,
+            Integer connectionLimit, boolean usePool) {
+    }
+
+    record Login(UUID databaseId, String databaseName, String ownerRole, String username, String password,
+            String retiringRole, OffsetDateTime retireAfter, boolean fromPool) {
+
+        @Override
+        public String toString() {
+            return "Login[" + databaseName + " as " + username + "]";
+        }
+    }
+
+    record RotateRequest(String mode, Boolean terminateSessions, Long graceSeconds) {
+    }
+
+    record Stats(long sizeBytes, int connections, OffsetDateTime lastActivityAt, long commits) {
+    }
+
+    record Inventory(UUID instanceId, List<String> databases, List<String> roles, List<String> poolDatabases,
+            long elapsedMillis) {
+    }
+
+    @PUT
+    @Path("/instances/{id}")
+    Uni<Probe> register(@PathParam("id") UUID id, Endpoint endpoint);
+
+    @DELETE
+    @Path("/instances/{id}")
+    Uni<Void> forget(@PathParam("id") UUID id);
+
+    @GET
+    @Path("/instances/{id}/inventory")
+    Uni<Inventory> inventory(@PathParam("id") UUID id);
+
+    @POST
+    @Path("/databases")
+    Uni<Login> create(CreateRequest request);
+
+    @GET
+    @Path("/databases/{id}/credentials")
+    Uni<Login> credentials(@PathParam("id") UUID id);
+
+    @GET
+    @Path("/databases/{id}/stats")
+    Uni<Stats> stats(@PathParam("id") UUID id);
+
+    @POST
+    @Path("/databases/{id}/rotate")
+    Uni<Login> rotate(@PathParam("id") UUID id, RotateRequest request);
+
+    @DELETE
+    @Path("/databases/{id}")
+    Uni<Void> drop(@PathParam("id") UUID id);
+}

@@ -1,0 +1,214 @@
+package dev.berth.registry.service;
+
+import static dev.berth.registry.service.ProvisionerCalls.guarded;
+
+import dev.berth.contracts.catalog.DefaultInstance;
+import dev.berth.contracts.events.CredentialsRotated;
+import dev.berth.contracts.events.DatabaseDropped;
+import dev.berth.contracts.events.DatabaseProvisioned;
+import dev.berth.contracts.events.EventEnvelope;
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
+import dev.berth.outbox.Outbox;
+import dev.berth.registry.client.ProvisionerClient;
+import dev.berth.registry.client.ProvisionerClient.Login;
+import dev.berth.registry.config.RegistryConfig;
+import dev.berth.registry.domain.AppDatabase;
+import dev.berth.registry.domain.AppDatabase.Status;
+import dev.berth.registry.repository.AppDatabaseRepository;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * App databases end to end: the registry validates and reserves names (row {@code pending}), the provisioner makes
+ * role and database, then the row turns {@code ready} together with its {@code DatabaseProvisioned} event. If the
+ * provisioner fails, the reserved row goes again: no catalog row without both objects.
+ */
+@ApplicationScoped
+public class DatabaseService {
+
+    static final String SOURCE = "/berth/registry";
+    private static final Set<String> SSL_MODES = Set.of("disable", "prefer", "require");
+
+    /** A create as the API received it. */
+    public record CreateCommand(String app, String instance, String environment, Integer connectionLimit,
+            String sslmode, String idempotencyKey) {
+    }
+
+    /** A database with the credentials that open it now. */
+    public record WithLogin(AppDatabase database, Login login) {
+    }
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    AppDatabaseRepository databases;
+
+    @Inject
+    InstanceCatalog instances;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    RegistryConfig config;
+
+    @Inject
+    @RestClient
+    ProvisionerClient provisioner;
+
+    public Uni<WithLogin> create(CreateCommand cmd) {
+        String app = DatabaseNames.app(cmd.app());
+        String environment = DatabaseNames.environment(cmd.environment());
+        String sslmode = cmd.sslmode() == null ? config.databases().sslmode() : cmd.sslmode();
+        if (!SSL_MODES.contains(sslmode)) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "sslmode must be one of prefer, require, disable");
+        }
+        if (cmd.connectionLimit() != null && (cmd.connectionLimit() < 1 || cmd.connectionLimit() > 10_000)) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "connectionLimit must be between 1 and 10000");
+        }
+        return instances.resolve(cmd.instance()).flatMap(instance -> {
+            String hash = hash(app, environment, instance.toString(), String.valueOf(cmd.connectionLimit()), sslmode);
+            return replay(cmd.idempotencyKey(), hash).flatMap(replayed -> replayed != null
+                    ? Uni.createFrom().item(replayed)
+                    : databases.findLive(instance, app, environment).flatMap(existing -> {
+                        if (existing.isPresent()) {
+                            throw new ProblemException(ProblemType.CONFLICT, "app " + app + " already has a database in "
+                                    + environment + " on this instance (" + existing.get().id() + ")");
+                        }
+                        return reserveAndProvision(instance, app, environment, cmd.connectionLimit(), sslmode,
+                                cmd.idempotencyKey(), hash);
+                    }));
+        });
+    }
+
+    private Uni<WithLogin> reserveAndProvision(UUID instance, String app, String environment, Integer limit,
+            String sslmode, String key, String hash) {
+        UUID id = UUID.randomUUID();
+        DatabaseNames.Names plain = DatabaseNames.of(app, environment);
+        return databases.nameTaken(instance, plain.database(), plain.role())
+                .map(taken -> taken ? DatabaseNames.withSuffix(plain) : plain)
+                .flatMap(names -> pool.withTransaction(tx -> databases.insertPending(tx, new AppDatabase(id, instance,
+                                        null, null, 0, app, environment, names.database(), names.role(), null,
+                                        Status.PENDING, limit, sslmode, null, null))
+                                .call(() -> key == null ? Uni.createFrom().voidItem()
+                                        : tx.preparedQuery("INSERT INTO idempotency_keys (key, request_hash, database_id) "
+                                                + "VALUES ($1, $2, $3)").execute(Tuple.of(key, hash, id))))
+                        .onFailure(PgException.class).transform(e -> new ProblemException(ProblemType.CONFLICT,
+                                "app " + app + " in " + environment + " is being created by another request"))
+                        .flatMap(v -> provision(id, instance, names, limit)
+                                .onFailure(e -> e instanceof ProblemException p && p.problem().status() == 409)
+                                .recoverWithUni(e -> {
+                                    // Taken on the server though not in the catalog: once more under a suffixed name.
+                                    DatabaseNames.Names other = DatabaseNames.withSuffix(plain);
+                                    return databases.rename(id, other.database(), other.role())
+                                            .chain(() -> provision(id, instance, other, limit));
+                                }))
+                        .onFailure().call(() -> databases.delete(pool, id)))
+                .flatMap(login -> pool.withTransaction(tx -> databases.setStatus(tx, id, Status.READY, login.username())
+                                .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, new DatabaseProvisioned(
+                                        id.toString(), instance.toString(), app, login.databaseName(),
+                                        login.ownerRole())))))
+                        .chain(() -> databases.find(id))
+                        .map(db -> new WithLogin(db.orElseThrow(), login)));
+    }
+
+    private Uni<Login> provision(UUID id, UUID instance, DatabaseNames.Names names, Integer limit) {
+        return guarded(provisioner.create(new ProvisionerClient.CreateRequest(id, instance, names.database(),
+                names.role(), limit, config.databases().useWarmPool())));
+    }
+
+    /** A retried create with the same Idempotency-Key gets the first one's result (credentials re-read). */
+    private Uni<WithLogin> replay(String key, String hash) {
+        if (key == null) {
+            return Uni.createFrom().nullItem();
+        }
+        if (key.isBlank() || key.length() > 200) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "Idempotency-Key must be 1 to 200 characters");
+        }
+        return pool.preparedQuery("SELECT request_hash, database_id FROM idempotency_keys WHERE key = $1")
+                .execute(Tuple.of(key)).flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    var row = rows.iterator().next();
+                    if (!hash.equals(row.getString("request_hash"))) {
+                        throw new ProblemException(ProblemType.IDEMPOTENCY_MISMATCH,
+                                "this Idempotency-Key was already used for a different request");
+                    }
+                    return withLogin(row.getUUID("database_id"));
+                });
+    }
+
+    public Uni<AppDatabase> get(UUID id) {
+        return databases.find(id).map(found -> found.orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
+                "no database " + id)));
+    }
+
+    public Uni<WithLogin> withLogin(UUID id) {
+        return get(id).flatMap(db -> {
+            if (db.status() == Status.PENDING) {
+                throw new ProblemException(ProblemType.CONFLICT, "database " + id + " is still being created");
+            }
+            return guarded(provisioner.credentials(id)).map(login -> new WithLogin(db, login));
+        });
+    }
+
+    public Uni<WithLogin> rotate(UUID id, String mode, Boolean terminateSessions, Long graceSeconds) {
+        return get(id).flatMap(db -> {
+            if (db.status() != Status.READY && db.status() != Status.DETACHED) {
+                throw new ProblemException(ProblemType.CONFLICT, "database " + id + " is " + db.status().db());
+            }
+            return guarded(provisioner.rotate(id, new ProvisionerClient.RotateRequest(mode, terminateSessions,
+                            graceSeconds)))
+                    .call(login -> pool.withTransaction(tx -> databases.setStatus(tx, id, db.status(), login.username())
+                            .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, new CredentialsRotated(id.toString(),
+                                    mode == null ? "immediate" : mode, login.username(), login.retiringRole()))))))
+                    .flatMap(login -> get(id).map(updated -> new WithLogin(updated, login)));
+        });
+    }
+
+    /** {@code delete}: sessions end, database and roles are dropped. {@code keep}: detached from its app only. */
+    public Uni<Void> delete(UUID id, String policy) {
+        if (!"delete".equals(policy) && !"keep".equals(policy)) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "policy must be delete or keep");
+        }
+        return get(id).flatMap(db -> {
+            DatabaseDropped event = new DatabaseDropped(id.toString(), db.instanceId().toString(), db.databaseName(),
+                    policy);
+            if ("keep".equals(policy)) {
+                return pool.withTransaction(tx -> databases.setStatus(tx, id, Status.DETACHED, null)
+                        .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, event))));
+            }
+            return pool.withTransaction(tx -> databases.setStatus(tx, id, Status.DELETING, null))
+                    .chain(() -> guarded(provisioner.drop(id)))
+                    .chain(() -> pool.withTransaction(tx -> databases.delete(tx, id)
+                            .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, event)))));
+        });
+    }
+
+    private static String hash(String... parts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static UUID defaultInstance() {
+        return DefaultInstance.ID;
+    }
+}
