@@ -128,7 +128,24 @@ public final class Embedded {
                 "BERTH_DB_USER=" + name,
                 "BERTH_DB_PASSWORD=" + password,
                 "KAFKA_BOOTSTRAP_SERVERS=" + kafka.bootstrapServers(),
-                ""));
+                "BERTH_INSTANCE_HOST=" + postgres.host(),
+                "BERTH_INSTANCE_PORT=" + postgres.port(),
+                "") + instanceAdmin(service, secrets));
+    }
+
+    /**
+     * Only the provisioner gets the default instance's admin password (the embedded PostgreSQL's superuser) and
+     * the vault key file; every other service reaches instances through it.
+     */
+    private String instanceAdmin(String service, Path secrets) {
+        if (!"provisioner".equals(service)) {
+            return "";
+        }
+        return String.join("\n",
+                "BERTH_INSTANCE_ADMIN_USER=" + PostgresCluster.ADMIN_USER,
+                "BERTH_INSTANCE_ADMIN_PASSWORD=" + postgres.adminPassword(),
+                "BERTH_VAULT_KEY_FILE=" + secrets.resolve("vault.key"),
+                "");
     }
 
     private static void writePrivate(Path file, String content) throws IOException {

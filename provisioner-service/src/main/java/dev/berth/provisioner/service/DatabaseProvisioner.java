@@ -68,22 +68,31 @@ public class DatabaseProvisioner {
                 .execute(Tuple.from(Arrays.asList(operation, cmd.databaseName(), Phase.REQUESTED.name(),
                         cmd.instanceId(), cmd.databaseId(), cmd.roleName())))
                 .chain(() -> offloaded(() -> PostgresDdl.createLoginRole(cmd.roleName(), password, cmd.connectionLimit())))
-                .chain(ddl -> sql.query(ddl).execute())
-                .invoke(() -> roleMade.set(true))
-                .chain(() -> cmd.usePool() ? warmPool.claimAs(cmd.instanceId(), sql, cmd.databaseName())
-                        : Uni.createFrom().item(false))
-                .chain(claimed -> {
-                    fromPool.set(claimed);
-                    if (claimed) {
-                        databaseMade.set(true);
-                        return sql.query(PostgresDdl.changeOwner(cmd.databaseName(), cmd.roleName())).execute();
-                    }
-                    return sql.query(PostgresDdl.createDatabase(cmd.databaseName(), cmd.roleName())).execute()
-                            .invoke(() -> databaseMade.set(true));
+                .chain(createRole -> {
+                    String grants = PostgresDdl.revokePublic(cmd.databaseName()) + "; "
+                            + PostgresDdl.grantConnect(cmd.databaseName(), cmd.roleName());
+                    // From the pool: role, rename, owner and grants in one implicit transaction (one commit, and
+                    // all or nothing). Otherwise CREATE DATABASE, which cannot run inside a transaction block.
+                    Uni<Boolean> claimed = !cmd.usePool() ? Uni.createFrom().item(false)
+                            : warmPool.claim(cmd.instanceId(), sql, pooled -> String.join("; ", createRole,
+                                    PostgresDdl.rename(pooled, cmd.databaseName()),
+                                    PostgresDdl.changeOwner(cmd.databaseName(), cmd.roleName()), grants));
+                    return claimed.chain(fromThePool -> {
+                        fromPool.set(fromThePool);
+                        if (fromThePool) {
+                            roleMade.set(true);
+                            databaseMade.set(true);
+                            return Uni.createFrom().voidItem();
+                        }
+                        return sql.query(createRole).execute().invoke(() -> roleMade.set(true))
+                                .chain(() -> sql.query(PostgresDdl.createDatabase(cmd.databaseName(), cmd.roleName()))
+                                        .execute())
+                                .invoke(() -> databaseMade.set(true))
+                                // One implicit transaction for both statements: one commit instead of two.
+                                .chain(() -> sql.query(grants).execute())
+                                .replaceWithVoid();
+                    });
                 })
-                // One implicit transaction for both statements: one commit instead of two.
-                .chain(() -> sql.query(PostgresDdl.revokePublic(cmd.databaseName()) + "; "
-                        + PostgresDdl.grantConnect(cmd.databaseName(), cmd.roleName())).execute())
                 .chain(() -> admin.serverVersion() >= PUBLIC_SCHEMA_OWNED_BY_DB_OWNER ? Uni.createFrom().voidItem()
                         : inDatabase(cmd.instanceId(), cmd.databaseName(), PostgresDdl.ownPublicSchema(cmd.roleName())))
                 .chain(() -> catalog.withTransaction(tx -> tx.preparedQuery("INSERT INTO database_logins ("

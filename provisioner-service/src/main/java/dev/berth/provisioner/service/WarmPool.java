@@ -39,11 +39,12 @@ public class WarmPool {
     private final Map<UUID, Boolean> swept = new ConcurrentHashMap<>();
 
     /**
-     * Renames one ready pool database of the instance to {@code target}. The pool row stays locked until the rename
-     * is done and is deleted in the same catalog transaction, so neither a concurrent claim nor the sweep can touch
-     * it meanwhile. Empty when no pool database is ready.
+     * Hands one ready pool database over as {@code target}: {@code handOver} gets the pool database's name and
+     * returns the statements to run (rename, owner, grants, …) as one implicit transaction on the instance. The pool
+     * row stays locked meanwhile and is deleted in the same catalog transaction, so neither a concurrent claim nor
+     * the sweep can touch it. False when no pool database is ready.
      */
-    public Uni<Boolean> claimAs(UUID instanceId, Pool admin, String target) {
+    public Uni<Boolean> claim(UUID instanceId, Pool admin, java.util.function.Function<String, String> handOver) {
         return catalog.withTransaction(tx -> tx.preparedQuery("SELECT database_name FROM pool_databases "
                         + "WHERE instance_id = $1 ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED")
                 .execute(Tuple.of(instanceId))
@@ -52,7 +53,7 @@ public class WarmPool {
                         return Uni.createFrom().item(false);
                     }
                     String name = rows.iterator().next().getString(0);
-                    return admin.query(PostgresDdl.rename(name, target)).execute()
+                    return admin.query(handOver.apply(name)).execute()
                             .call(() -> tx.preparedQuery("DELETE FROM pool_databases WHERE instance_id = $1 "
                                     + "AND database_name = $2").execute(Tuple.of(instanceId, name)))
                             .replaceWith(true);

@@ -34,8 +34,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Consumes(MediaType.APPLICATION_JSON)
 public class DatabaseResource {
 
+    /** {@code warmPool: false} skips the provisioner's pre-created databases for this one create. */
     public record CreateRequest(String app, String instance, String environment, Integer connectionLimit,
-            String sslmode) {
+            String sslmode, Boolean warmPool) {
     }
 
     public record RotateRequest(String mode, Boolean terminateSessions, Long graceSeconds) {
@@ -69,7 +70,8 @@ public class DatabaseResource {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "a JSON body with at least \"app\" is required");
         }
         return service.create(new DatabaseService.CreateCommand(request.app(), request.instance(),
-                        request.environment(), request.connectionLimit(), request.sslmode(), idempotencyKey))
+                        request.environment(), request.connectionLimit(), request.sslmode(), request.warmPool(),
+                        idempotencyKey))
                 .map(created -> Response.created(URI.create("/api/databases/" + created.database().id()))
                         .entity(DatabaseView.withSecrets(created.database(), created.login(), connectHost()))
                         .build());

@@ -16,7 +16,7 @@ public final class DatabaseNames {
 
     public static final String DEFAULT_ENVIRONMENT = "production";
     /** Leaves room for the prefixes, a collision suffix and rotation logins within PostgreSQL's 63 bytes. */
-    static final int MAX_APP = 40;
+    static final int MAX_APP = 32;
     static final int MAX_ENVIRONMENT = 12;
     private static final Pattern ALLOWED = Pattern.compile("[a-z0-9_]+");
     private static final Set<String> RESERVED = Set.of("postgres", "template0", "template1", "registry", "provisioner",

@@ -43,7 +43,7 @@ public class DatabaseService {
 
     /** A create as the API received it. */
     public record CreateCommand(String app, String instance, String environment, Integer connectionLimit,
-            String sslmode, String idempotencyKey) {
+            String sslmode, Boolean warmPool, String idempotencyKey) {
     }
 
     /** A database with the credentials that open it now. */
@@ -88,14 +88,15 @@ public class DatabaseService {
                             throw new ProblemException(ProblemType.CONFLICT, "app " + app + " already has a database in "
                                     + environment + " on this instance (" + existing.get().id() + ")");
                         }
+                        boolean usePool = config.databases().useWarmPool() && !Boolean.FALSE.equals(cmd.warmPool());
                         return reserveAndProvision(instance, app, environment, cmd.connectionLimit(), sslmode,
-                                cmd.idempotencyKey(), hash);
+                                usePool, cmd.idempotencyKey(), hash);
                     }));
         });
     }
 
     private Uni<WithLogin> reserveAndProvision(UUID instance, String app, String environment, Integer limit,
-            String sslmode, String key, String hash) {
+            String sslmode, boolean usePool, String key, String hash) {
         UUID id = UUID.randomUUID();
         DatabaseNames.Names plain = DatabaseNames.of(app, environment);
         return databases.nameTaken(instance, plain.database(), plain.role())
@@ -108,13 +109,13 @@ public class DatabaseService {
                                                 + "VALUES ($1, $2, $3)").execute(Tuple.of(key, hash, id))))
                         .onFailure(PgException.class).transform(e -> new ProblemException(ProblemType.CONFLICT,
                                 "app " + app + " in " + environment + " is being created by another request"))
-                        .flatMap(v -> provision(id, instance, names, limit)
+                        .flatMap(v -> provision(id, instance, names, limit, usePool)
                                 .onFailure(e -> e instanceof ProblemException p && p.problem().status() == 409)
                                 .recoverWithUni(e -> {
                                     // Taken on the server though not in the catalog: once more under a suffixed name.
                                     DatabaseNames.Names other = DatabaseNames.withSuffix(plain);
                                     return databases.rename(id, other.database(), other.role())
-                                            .chain(() -> provision(id, instance, other, limit));
+                                            .chain(() -> provision(id, instance, other, limit, usePool));
                                 }))
                         .onFailure().call(() -> databases.delete(pool, id)))
                 .flatMap(login -> pool.withTransaction(tx -> databases.setStatus(tx, id, Status.READY, login.username())
@@ -125,9 +126,9 @@ public class DatabaseService {
                         .map(db -> new WithLogin(db.orElseThrow(), login)));
     }
 
-    private Uni<Login> provision(UUID id, UUID instance, DatabaseNames.Names names, Integer limit) {
+    private Uni<Login> provision(UUID id, UUID instance, DatabaseNames.Names names, Integer limit, boolean usePool) {
         return guarded(provisioner.create(new ProvisionerClient.CreateRequest(id, instance, names.database(),
-                names.role(), limit, config.databases().useWarmPool())));
+                names.role(), limit, usePool)));
     }
 
     /** A retried create with the same Idempotency-Key gets the first one's result (credentials re-read). */

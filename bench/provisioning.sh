@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Provisioning speed: N databases through POST /api/databases versus the same N made by hand
+# (CREATE ROLE + CREATE DATABASE + REVOKE over one psql connection), in the same run, on the same server.
+# Prints p50 of each and the ratios, with the warm pool off, on (burst) and on (paced: each request waits
+# until the pool holds a database, as app deploys arriving seconds apart would find it).
+# Then: LIST_N databases in the catalog and the p99 of GET /api/databases (page of 50).
+#
+# Needs a running suite (./berth up). Usage: bench/provisioning.sh [N] [LIST_N]
+# Leaves nothing behind: every database it made is deleted through the API or dropped by hand.
+set -euo pipefail
+
+N=${1:-50}
+LIST_N=${2:-500}
+HOME_DIR=${BERTH_HOME:-$([ "$(id -u)" = 0 ] && echo /var/lib/berth || echo "$HOME/.local/share/berth")}
+API=${BERTH_REGISTRY_URL:-http://127.0.0.1:8081}
+PG_PORT=$(grep -h '^BERTH_DB_PORT=' "$HOME_DIR/run/registry/.env" | cut -d= -f2)
+export PGPASSWORD; PGPASSWORD=$(cat "$HOME_DIR/postgres/admin.password")
+PSQL=(psql -X -q -A -t -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres)
+RUN=b$(date +%s | tail -c 6)
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+
+p() { # percentile of the numbers in file $1 (one per line), $2 in 0..100
+  sort -n "$1" | awk -v q="$2" '{a[NR]=$1} END {i=int((q/100)*NR+0.999999); if (i<1) i=1; printf "%.1f", a[i]}'
+}
+
+api_create() { # app warmPool → prints ms; the id goes to $TMP/ids
+  local out ms
+  out=$(curl -s -o "$TMP/body" -w '%{http_code} %{time_total}' -X POST "$API/api/databases" \
+    -H 'content-type: application/json' -d "{\"app\":\"$1\",\"warmPool\":$2}")
+  [ "${out%% *}" = 201 ] || { echo "create $1 failed: $out $(cat "$TMP/body")" >&2; exit 1; }
+  grep -o "\"id\":\"[0-9a-f-]\{36\}\"" "$TMP/body" | head -1 | cut -d\" -f4 >> "$TMP/ids"
+  awk -v t="${out#* }" 'BEGIN {printf "%.2f\n", t*1000}'
+}
+
+pool_ready() { "${PSQL[@]}" -c "SELECT count(*) FROM pg_database WHERE datname LIKE 'berth\_pool\_%'"; }
+
+raw_run() { # N triples over ONE connection; per-triple ms from psql's \timing
+  { echo '\timing on'
+    for i in $(seq 1 "$N"); do
+      echo "CREATE ROLE raw_${RUN}_$i LOGIN PASSWORD 'x${RANDOM}y';"
+      echo "CREATE DATABASE raw_${RUN}_$i OWNER raw_${RUN}_$i;"
+      echo "REVOKE ALL ON DATABASE raw_${RUN}_$i FROM PUBLIC;"
+    done; } | "${PSQL[@]}" 2>&1 | awk '/^Time:/ {s+=$2; n++; if (n%3==0) {printf "%.2f\n", s; s=0}}' > "$TMP/raw"
+  { for i in $(seq 1 "$N"); do echo "DROP DATABASE raw_${RUN}_$i; DROP ROLE raw_${RUN}_$i;"; done; } | "${PSQL[@]}" >/dev/null
+}
+
+cleanup_api() { # deletes every database api_create made
+  local id code
+  while read -r id; do
+    code=$(curl -s -o /dev/null -w "%{http_code}" -X DELETE "$API/api/databases/$id")
+    [ "$code" = 204 ] || echo "cleanup: DELETE $id answered $code" >&2
+  done < "$TMP/ids"
+  : > "$TMP/ids"
+}
+
+echo "berth bench: provisioning, N=$N, run $RUN"
+raw_run
+[ "${BENCH_DEBUG:-}" ] && set -x
+: > "$TMP/ids"
+for i in $(seq 1 "$N"); do api_create "${RUN}_off_$i" false; done > "$TMP/off"
+cleanup_api
+for i in $(seq 1 "$N"); do api_create "${RUN}_burst_$i" true; done > "$TMP/burst"
+cleanup_api
+for i in $(seq 1 "$N"); do
+  for _ in $(seq 1 100); do [ "$(pool_ready)" -ge 1 ] && break; sleep 0.1; done
+  api_create "${RUN}_paced_$i" true
+done > "$TMP/paced"
+cleanup_api
+
+raw=$(p "$TMP/raw" 50)
+ratio() { awk -v a="$1" -v b="$raw" 'BEGIN {printf "%.2f", a/b}'; }
+off=$(p "$TMP/off" 50); burst=$(p "$TMP/burst" 50); paced=$(p "$TMP/paced" 50)
+echo "raw_ms_p50=$raw"
+echo "pool=off    api_ms_p50=$off ratio=$(ratio "$off")    (target <= 1.25)"
+echo "pool=burst  api_ms_p50=$burst ratio=$(ratio "$burst")  (back-to-back requests drain the pool)"
+echo "pool=paced  api_ms_p50=$paced ratio=$(ratio "$paced")   (target <= 0.5)"
+
+if [ "$LIST_N" -gt 0 ]; then
+  echo "catalog of $LIST_N databases:"
+  for i in $(seq 1 "$LIST_N"); do api_create "${RUN}_list_$i" false >/dev/null; done
+  : > "$TMP/list"
+  for _ in $(seq 1 200); do
+    curl -s -o /dev/null -w '%{time_total}\n' "$API/api/databases?size=50&page=$((RANDOM % 10))" \
+      | awk '{printf "%.2f\n", $1*1000}' >> "$TMP/list"
+  done
+  echo "list_ms_p50=$(p "$TMP/list" 50) list_ms_p99=$(p "$TMP/list" 99) (200 requests, page size 50)"
+  cleanup_api
+fi
