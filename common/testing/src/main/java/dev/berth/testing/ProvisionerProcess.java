@@ -43,7 +43,7 @@ public final class ProvisionerProcess {
 
     private static ProvisionerProcess start(int poolSize) {
         TestInfrastructure infra = TestInfrastructure.get();
-        Path jar = Path.of(System.getProperty("berth.provisioner.jar", "../provisioner-service/target/quarkus-app/"
+        Path jar = Path.of(System.getProperty("berth.it.provisioner-jar", "../provisioner-service/target/quarkus-app/"
                 + "quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the provisioner jar " + jar + " is missing: build provisioner-service "
