@@ -84,5 +84,14 @@ if [ "$LIST_N" -gt 0 ]; then
       | awk '{printf "%.2f\n", $1*1000}' >> "$TMP/list"
   done
   echo "list_ms_p50=$(p "$TMP/list" 50) list_ms_p99=$(p "$TMP/list" 99) (200 requests, page size 50)"
+  : > "$TMP/rec"; : > "$TMP/inv"
+  for _ in $(seq 1 10); do
+    curl -s -o /dev/null -w '%{time_total}\n' -X POST "$API/api/reconciliation" | awk '{printf "%.2f\n", $1*1000}' >> "$TMP/rec"
+    # Raw floor: the two catalog queries the reconciler needs, over a fresh psql connection.
+    { echo '\timing on'; echo 'SELECT datname FROM pg_database;'; echo 'SELECT rolname FROM pg_roles;'; } \
+      | "${PSQL[@]}" | awk '/^Time:/ {s+=$2} END {printf "%.2f\n", s}' >> "$TMP/inv"
+  done
+  rec=$(p "$TMP/rec" 50); inv=$(p "$TMP/inv" 50)
+  echo "reconcile_ms_p50=$rec raw_inventory_ms_p50=$inv ratio=$(awk -v a="$rec" -v b="$inv" 'BEGIN {printf "%.1f", a/b}') (10 cycles, $LIST_N+ databases)"
   cleanup_api
 fi

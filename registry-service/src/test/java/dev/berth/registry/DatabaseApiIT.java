@@ -50,6 +50,11 @@ class DatabaseApiIT {
                 Statement st = c.createStatement()) {
             st.execute("CREATE TABLE items (id int)");
         }
+        // The event is in the outbox, and no event carries the password.
+        assertEquals("1", pg().sql("berth_registry", "SELECT count(*) FROM outbox WHERE event_type = "
+                + "'dev.berth.DatabaseProvisioned' AND message_key = '" + created.getString("id") + "'"));
+        assertEquals("0", pg().sql("berth_registry", "SELECT count(*) FROM outbox WHERE payload::text LIKE '%"
+                + created.getString("credentials.password") + "%'"));
         // Shown once: reading the database does not reveal the password.
         given().get("/api/databases/" + created.getString("id")).then().statusCode(200)
                 .body("credentials", equalTo(null))
