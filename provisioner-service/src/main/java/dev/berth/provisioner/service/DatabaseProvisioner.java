@@ -63,10 +63,13 @@ public class DatabaseProvisioner {
         AtomicBoolean databaseMade = new AtomicBoolean();
         AtomicBoolean fromPool = new AtomicBoolean();
         Pool sql = admin.pool();
-        return catalog.preparedQuery("INSERT INTO provisioning_operations (id, kind, target, phase, instance_id, "
-                        + "database_id, role_name) VALUES ($1, 'create', $2, $3, $4, $5, $6)")
-                .execute(Tuple.from(Arrays.asList(operation, cmd.databaseName(), Phase.REQUESTED.name(),
-                        cmd.instanceId(), cmd.databaseId(), cmd.roleName())))
+        // synchronous_commit=off: this row only has to survive a crash of the provisioner, not of PostgreSQL
+        // itself (the WAL writer flushes it within ~200 ms), and it saves an fsync on every create.
+        return catalog.withTransaction(tx -> tx.query("SET LOCAL synchronous_commit = off").execute()
+                        .chain(() -> tx.preparedQuery("INSERT INTO provisioning_operations (id, kind, target, phase, "
+                                        + "instance_id, database_id, role_name) VALUES ($1, 'create', $2, $3, $4, $5, $6)")
+                                .execute(Tuple.from(Arrays.asList(operation, cmd.databaseName(), Phase.REQUESTED.name(),
+                                        cmd.instanceId(), cmd.databaseId(), cmd.roleName())))))
                 .chain(() -> offloaded(() -> PostgresDdl.createLoginRole(cmd.roleName(), password, cmd.connectionLimit())))
                 .chain(createRole -> {
                     String grants = PostgresDdl.revokePublic(cmd.databaseName()) + "; "

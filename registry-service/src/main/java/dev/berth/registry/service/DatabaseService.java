@@ -101,9 +101,12 @@ public class DatabaseService {
         DatabaseNames.Names plain = DatabaseNames.of(app, environment);
         return databases.nameTaken(instance, plain.database(), plain.role())
                 .map(taken -> taken ? DatabaseNames.withSuffix(plain) : plain)
-                .flatMap(names -> pool.withTransaction(tx -> databases.insertPending(tx, new AppDatabase(id, instance,
+                // The reservation needs no fsync of its own: lost only if PostgreSQL itself crashes, and then the
+                // reconciler reports whatever the provisioner made for it.
+                .flatMap(names -> pool.withTransaction(tx -> tx.query("SET LOCAL synchronous_commit = off").execute()
+                                .chain(() -> databases.insertPending(tx, new AppDatabase(id, instance,
                                         null, null, 0, app, environment, names.database(), names.role(), null,
-                                        Status.PENDING, limit, sslmode, null, null))
+                                        Status.PENDING, limit, sslmode, null, null)))
                                 .call(() -> key == null ? Uni.createFrom().voidItem()
                                         : tx.preparedQuery("INSERT INTO idempotency_keys (key, request_hash, database_id) "
                                                 + "VALUES ($1, $2, $3)").execute(Tuple.of(key, hash, id))))
