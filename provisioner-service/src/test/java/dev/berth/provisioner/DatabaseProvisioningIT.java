@@ -184,6 +184,28 @@ class DatabaseProvisioningIT {
                 .body("type", equalTo("https://berth.dev/problems/not-found"));
     }
 
+    @Test
+    void anInstanceThatGoesAwayAnswers503AndNothingIsMade() {
+        UUID id = UUID.randomUUID();
+        given().contentType(ContentType.JSON)
+                .body(Map.of("host", Pg.cluster().host(), "port", Pg.cluster().port(), "adminUser", "postgres",
+                        "adminPassword", Pg.cluster().adminPassword()))
+                .put("/internal/instances/" + id).then().statusCode(200);
+        // The server moves away (nothing listens on port 1) after it was registered.
+        Pg.cluster().sql("berth_provisioner", "UPDATE instance_endpoints SET port = 1 WHERE instance_id = '" + id + "'");
+        String name = unique("away");
+
+        given().contentType(ContentType.JSON)
+                .body(Map.of("databaseId", UUID.randomUUID().toString(), "instanceId", id.toString(),
+                        "databaseName", "app_" + name, "roleName", "berth_" + name))
+                .post("/internal/databases")
+                .then().statusCode(503)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://berth.dev/problems/instance-unavailable"));
+        assertFalse(Pg.roleExists("berth_" + name));
+        given().delete("/internal/instances/" + id).then().statusCode(204);
+    }
+
     private JsonPath create(String name) {
         return given().contentType(ContentType.JSON).body(request(UUID.randomUUID(), name, true))
                 .when().post("/internal/databases")
