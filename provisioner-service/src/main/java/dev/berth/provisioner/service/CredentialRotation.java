@@ -48,11 +48,8 @@ public class CredentialRotation {
     dev.berth.provisioner.vault.CredentialVault vault;
 
     public Uni<ProvisionedLogin> rotate(UUID databaseId, Mode mode, boolean terminateSessions, Duration grace) {
-        return provisioner.findLogin(databaseId).flatMap(found -> {
-            LoginRecord login = found.orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
-                    "the provisioner does not know database " + databaseId));
-            return mode == Mode.IMMEDIATE ? immediate(login, terminateSessions) : zeroDowntime(login, grace);
-        });
+        return provisioner.requireLogin(databaseId).flatMap(login -> mode == Mode.IMMEDIATE
+                ? immediate(login, terminateSessions) : zeroDowntime(login, grace));
     }
 
     private Uni<ProvisionedLogin> immediate(LoginRecord login, boolean terminateSessions) {

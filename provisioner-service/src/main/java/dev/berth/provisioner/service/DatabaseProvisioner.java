@@ -112,12 +112,16 @@ public class DatabaseProvisioner {
                         warmPool.refill(cmd.instanceId()).subscribe().with(v -> { }, e -> { });
                     }
                 })
-                .onFailure().recoverWithUni(error -> compensate(cmd, sql, databaseMade.get(), roleMade.get())
-                        .chain(() -> finish(catalog, operation, Phase.ROLLED_BACK, describe(error)))
-                        .onFailure().invoke(e -> LOG.errorf("compensating the create of %s failed: %s",
-                                cmd.databaseName(), e.getMessage()))
-                        .onItemOrFailure().transformToUni((v, e) -> Uni.createFrom().failure(
-                                SqlStates.translate(error, "creating database " + cmd.databaseName()))));
+                .onFailure().recoverWithUni(error -> {
+                    Throwable reported = SqlStates.translate(error, "creating database " + cmd.databaseName());
+                    String detail = reported.getMessage() == null ? reported.getClass().getSimpleName()
+                            : reported.getMessage();
+                    return compensate(cmd, sql, databaseMade.get(), roleMade.get())
+                            .chain(() -> finish(catalog, operation, Phase.ROLLED_BACK, detail))
+                            .onFailure().invoke(e -> LOG.errorf("compensating the create of %s failed: %s",
+                                    cmd.databaseName(), e.getMessage()))
+                            .onItemOrFailure().transformToUni((v, e) -> Uni.createFrom().failure(reported));
+                });
     }
 
     /** Drops only what this create made, newest first. */
@@ -156,8 +160,7 @@ public class DatabaseProvisioner {
 
     /** The credentials that open the database now (for reveal, and for a retried create). */
     public Uni<ProvisionedLogin> credentials(UUID databaseId) {
-        return findLogin(databaseId).flatMap(found -> credentials(found.orElseThrow(() -> new ProblemException(
-                ProblemType.NOT_FOUND, "the provisioner holds no credentials for database " + databaseId)), false));
+        return requireLogin(databaseId).flatMap(login -> credentials(login, false));
     }
 
     Uni<ProvisionedLogin> credentials(LoginRecord login, boolean fromPool) {
@@ -166,6 +169,12 @@ public class DatabaseProvisioner {
                 password.orElseThrow(() -> new ProblemException(ProblemType.INTERNAL, "the vault holds no password "
                         + "for database " + login.databaseId())),
                 login.retiringRole(), login.retireAfter(), fromPool));
+    }
+
+    /** The database's login record; 404 when the provisioner does not know the database. */
+    Uni<LoginRecord> requireLogin(UUID databaseId) {
+        return findLogin(databaseId).map(found -> found.orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
+                "the provisioner does not know database " + databaseId)));
     }
 
     Uni<Optional<LoginRecord>> findLogin(UUID databaseId) {
@@ -196,11 +205,6 @@ public class DatabaseProvisioner {
         return sql.preparedQuery("UPDATE provisioning_operations SET phase = $2, finished_at = now(), error = $3 "
                         + "WHERE id = $1")
                 .execute(Tuple.from(Arrays.asList(operation, phase.name(), error))).replaceWithVoid();
-    }
-
-    private static String describe(Throwable error) {
-        Throwable translated = SqlStates.translate(error, "create");
-        return translated.getMessage() == null ? translated.getClass().getSimpleName() : translated.getMessage();
     }
 
     /** CPU-heavy work (the SCRAM verifier's 4096 PBKDF2 rounds) stays off the event loop. */

@@ -49,8 +49,4 @@ public class DefaultInstanceRegistration {
                 .onFailure().invoke(e -> LOG.warnf("default instance not registered yet: %s", e.getMessage()))
                 .onFailure().recoverWithNull();
     }
-
-    public boolean registered() {
-        return registered.get();
-    }
 }

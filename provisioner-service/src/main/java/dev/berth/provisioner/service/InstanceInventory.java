@@ -49,10 +49,7 @@ public class InstanceInventory {
     }
 
     public Uni<Stats> stats(UUID databaseId) {
-        return provisioner.findLogin(databaseId).flatMap(found -> {
-            LoginRecord login = found.orElseThrow(() -> new dev.berth.contracts.problem.ProblemException(
-                    dev.berth.contracts.problem.ProblemType.NOT_FOUND, "the provisioner does not know database "
-                            + databaseId));
+        return provisioner.requireLogin(databaseId).flatMap(login -> {
             return instances.admin(login.instanceId()).flatMap(admin -> admin.pool().preparedQuery(
                             "SELECT pg_database_size(d.oid) AS size, coalesce(s.numbackends, 0) AS connections, "
                                     + "coalesce(s.xact_commit, 0) AS commits, (SELECT max(greatest(a.backend_start, "

@@ -125,10 +125,6 @@ public class WarmPool {
                 .onFailure().invoke(() -> swept.remove(instanceId));
     }
 
-    void forget(UUID instanceId) {
-        swept.remove(instanceId);
-    }
-
     private static byte[] randomBytes() {
         byte[] bytes = new byte[8];
         RANDOM.nextBytes(bytes);

@@ -81,12 +81,7 @@ public class DatabaseResource {
     @Operation(summary = "List databases", description = "Filter by app, instance (id or name) and status; paginated.")
     public Uni<PageView<DatabaseView>> list(@QueryParam("app") String app, @QueryParam("instance") String instance,
             @QueryParam("status") String status, @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
-        int index = page == null ? 0 : page;
-        int pageSize = size == null ? config.page().defaultSize() : size;
-        if (index < 0 || pageSize < 1 || pageSize > config.page().maxSize()) {
-            throw new ProblemException(ProblemType.INVALID_REQUEST,
-                    "page must be 0 or more and size between 1 and " + config.page().maxSize());
-        }
+        Paging paging = Paging.of(page, size, config.page());
         Status parsed;
         try {
             parsed = status == null ? null : Status.of(status);
@@ -96,8 +91,9 @@ public class DatabaseResource {
         Uni<UUID> instanceId = instance == null ? Uni.createFrom().nullItem() : instances.resolve(instance);
         return instanceId.flatMap(id -> {
             AppDatabaseRepository.Filter filter = new AppDatabaseRepository.Filter(app, id, parsed);
-            return databases.count(filter).flatMap(total -> databases.page(filter, index, pageSize)
-                    .map(list -> new PageView<>(list.stream().map(DatabaseView::of).toList(), index, pageSize, total)));
+            return databases.count(filter).flatMap(total -> databases.page(filter, paging.index(), paging.size())
+                    .map(list -> new PageView<>(list.stream().map(DatabaseView::of).toList(), paging.index(),
+                            paging.size(), total)));
         });
     }
 

@@ -5,7 +5,6 @@ import dev.berth.registry.repository.InstanceRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.BadRequestException;
 import dev.berth.registry.service.InstanceCatalog;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -39,16 +38,10 @@ public class InstanceResource {
     @WithSession
     @Operation(summary = "List instances", description = "Paginated, ordered by name.")
     public Uni<PageView<InstanceView>> list(@QueryParam("page") Integer page, @QueryParam("size") Integer size) {
-        int index = page == null ? 0 : page;
-        int pageSize = size == null ? config.page().defaultSize() : size;
-        if (index < 0) {
-            throw new BadRequestException("page must be 0 or more");
-        }
-        if (pageSize < 1 || pageSize > config.page().maxSize()) {
-            throw new BadRequestException("size must be between 1 and " + config.page().maxSize());
-        }
-        return instances.count().flatMap(total -> instances.page(index, pageSize)
-                .map(list -> new PageView<>(list.stream().map(InstanceView::of).toList(), index, pageSize, total)));
+        Paging paging = Paging.of(page, size, config.page());
+        return instances.count().flatMap(total -> instances.page(paging.index(), paging.size())
+                .map(list -> new PageView<>(list.stream().map(InstanceView::of).toList(), paging.index(),
+                        paging.size(), total)));
     }
 
     @POST

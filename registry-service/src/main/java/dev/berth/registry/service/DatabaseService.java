@@ -2,7 +2,6 @@ package dev.berth.registry.service;
 
 import static dev.berth.registry.service.ProvisionerCalls.guarded;
 
-import dev.berth.contracts.catalog.DefaultInstance;
 import dev.berth.contracts.events.CredentialsRotated;
 import dev.berth.contracts.events.DatabaseDropped;
 import dev.berth.contracts.events.DatabaseProvisioned;
@@ -210,9 +209,5 @@ public class DatabaseService {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static UUID defaultInstance() {
-        return DefaultInstance.ID;
     }
 }
