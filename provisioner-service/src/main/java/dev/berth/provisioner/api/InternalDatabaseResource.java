@@ -3,6 +3,8 @@ package dev.berth.provisioner.api;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.provisioner.config.ProvisionerConfig;
+import dev.berth.provisioner.service.DatabaseMaintenance;
+import dev.berth.provisioner.service.DatabaseMaintenance.AdminConnection;
 import dev.berth.provisioner.service.CredentialRotation;
 import dev.berth.provisioner.service.DatabaseProvisioner;
 import dev.berth.provisioner.service.InstanceInventory;
@@ -35,6 +37,9 @@ public class InternalDatabaseResource {
 
     public record RotateRequest(String mode, Boolean terminateSessions, Long graceSeconds) {
     }
+
+    @Inject
+    DatabaseMaintenance maintenance;
 
     @Inject
     DatabaseProvisioner provisioner;
@@ -103,5 +108,21 @@ public class InternalDatabaseResource {
     @Operation(summary = "Terminate sessions, drop the database and its roles, forget its password (idempotent)")
     public Uni<Response> drop(@PathParam("id") UUID id) {
         return provisioner.drop(id).map(dropped -> Response.noContent().build());
+    }
+
+    @GET
+    @Path("/{id}/admin-connection")
+    @Operation(summary = "How to reach an app database as the instance admin (for pg_dump / pg_restore)",
+            description = "Carries the admin password: the backup service keeps it in memory for one run only.")
+    public Uni<AdminConnection> adminConnection(@PathParam("id") UUID id) {
+        return maintenance.forDatabase(id);
+    }
+
+    @POST
+    @Path("/{id}/recreate")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Terminate sessions, drop and recreate the database empty, same owner and grants")
+    public Uni<AdminConnection> recreate(@PathParam("id") UUID id) {
+        return maintenance.recreate(id);
     }
 }

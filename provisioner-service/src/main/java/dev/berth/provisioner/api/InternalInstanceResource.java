@@ -4,12 +4,15 @@ import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.provisioner.engine.InstanceConnections;
 import dev.berth.provisioner.engine.InstanceEndpoint;
+import dev.berth.provisioner.service.DatabaseMaintenance;
+import dev.berth.provisioner.service.DatabaseMaintenance.AdminConnection;
 import dev.berth.provisioner.service.InstanceInventory;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -36,6 +39,9 @@ public class InternalInstanceResource {
             return "EndpointRequest[" + adminUser + "@" + host + ":" + port + "]";
         }
     }
+
+    @Inject
+    DatabaseMaintenance maintenance;
 
     @Inject
     InstanceConnections instances;
@@ -75,5 +81,27 @@ public class InternalInstanceResource {
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
+    }
+
+    @GET
+    @Path("/admin-connection")
+    @Operation(summary = "How to reach an instance as its admin (for pg_dumpall --globals-only)")
+    public Uni<AdminConnection> adminConnection(@PathParam("id") UUID id) {
+        return maintenance.forInstance(id);
+    }
+
+    @POST
+    @Path("/scratch-databases")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Create an empty scratch database for a throw-away restore")
+    public Uni<AdminConnection> createScratch(@PathParam("id") UUID id) {
+        return maintenance.createScratch(id);
+    }
+
+    @DELETE
+    @Path("/scratch-databases/{name}")
+    @Operation(summary = "Drop a scratch database (refuses any other name)")
+    public Uni<Void> dropScratch(@PathParam("id") UUID id, @PathParam("name") String name) {
+        return maintenance.dropScratch(id, name);
     }
 }

@@ -142,6 +142,11 @@ public class InstanceConnections {
                 });
     }
 
+    /** The admin password, for tools that must connect themselves (pg_dump, pg_restore); never logged. */
+    public Uni<String> adminPassword(UUID instanceId) {
+        return password(instanceId);
+    }
+
     private Uni<String> password(UUID instanceId) {
         return vault.read("instance", instanceId.toString(), ADMIN).map(found -> found.orElseThrow(
                 () -> new ProblemException(ProblemType.INSTANCE_UNAVAILABLE, "no admin password is stored for instance "

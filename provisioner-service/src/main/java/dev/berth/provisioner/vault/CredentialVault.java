@@ -55,6 +55,18 @@ public class CredentialVault {
                 .replaceWithVoid();
     }
 
+    /** Stores a secret only if none is stored yet under that owner and purpose (first writer wins). */
+    public Uni<Void> storeIfAbsent(String kind, String ownerId, String purpose, String secret) {
+        CredentialCipher.Sealed sealed = cipher.seal(secret, aad(kind, ownerId, purpose));
+        return pool.preparedQuery("INSERT INTO vault_secrets (id, owner_kind, owner_id, purpose, key_id, nonce, "
+                        + "ciphertext) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (owner_kind, owner_id, purpose) "
+                        + "DO NOTHING")
+                .execute(Tuple.from(new Object[] {UUID.randomUUID(), kind, ownerId, purpose, sealed.keyId(),
+                        io.vertx.core.buffer.Buffer.buffer(sealed.nonce()),
+                        io.vertx.core.buffer.Buffer.buffer(sealed.ciphertext())}))
+                .replaceWithVoid();
+    }
+
     public Uni<Optional<String>> read(String kind, String ownerId, String purpose) {
         return pool.preparedQuery("SELECT key_id, nonce, ciphertext FROM vault_secrets "
                         + "WHERE owner_kind = $1 AND owner_id = $2 AND purpose = $3")
