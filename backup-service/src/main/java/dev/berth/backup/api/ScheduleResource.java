@@ -1,12 +1,15 @@
 package dev.berth.backup.api;
 
-import dev.berth.backup.domain.BackupSchedule;
-import dev.berth.backup.repository.ScheduleRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.smallrye.mutiny.Uni;
+import dev.berth.backup.domain.Backup;
+import dev.berth.backup.service.BackupCatalog;
+import dev.berth.backup.service.BackupSettings;
+import dev.berth.backup.service.Cron;
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -14,34 +17,63 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** The backup schedule of a database. Editing it, and the backups themselves, come with the backup work. */
+/** A database's backup schedule: its own values where it overrides the global settings, and how it stands. */
 @Path("/api/backup-schedules")
 @Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
 public class ScheduleResource {
 
-    /** A schedule as the API shows it. */
+    /** Effective values, which of them are overrides, and the last successful and last verified backups. */
     public record ScheduleView(String databaseId, String databaseName, String cron, int retentionDays, int keepLast,
-            boolean enabled, OffsetDateTime updatedAt) {
+            boolean enabled, Overrides overrides, OffsetDateTime nextRunAt, OffsetDateTime lastBackupAt,
+            OffsetDateTime lastVerifiedRestorableAt, OffsetDateTime updatedAt) {
+    }
 
-        static ScheduleView of(BackupSchedule s) {
-            return new ScheduleView(s.databaseId, s.databaseName, s.cron, s.retentionDays, s.keepLast, s.enabled,
-                    s.updatedAt);
-        }
+    /** The values this database sets itself; null = inherited from /api/backup-settings. */
+    public record Overrides(String cron, Integer retentionDays, Integer keepLast) {
+    }
+
+    /** A change: null fields inherit the global settings; {@code enabled} defaults to true. */
+    public record ScheduleChange(String cron, Integer retentionDays, Integer keepLast, Boolean enabled) {
     }
 
     @Inject
-    ScheduleRepository schedules;
+    BackupSettings settings;
+
+    @Inject
+    BackupCatalog catalog;
 
     @GET
     @Path("/{databaseId}")
-    @WithSession
-    @Operation(summary = "A database's backup schedule")
-    public Uni<ScheduleView> get(@PathParam("databaseId") String databaseId) {
-        return schedules.findById(databaseId).map(s -> {
-            if (s == null) {
-                throw new NotFoundException("no backup schedule for database " + databaseId);
-            }
-            return ScheduleView.of(s);
-        });
+    @Operation(summary = "A database's backup schedule; 404 when it has none")
+    public ScheduleView get(@PathParam("databaseId") String databaseId) {
+        return view(settings.schedule(databaseId).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
+                "no backup schedule for database " + databaseId)));
+    }
+
+    @PUT
+    @Path("/{databaseId}")
+    @Operation(summary = "Override the schedule, retention or keep-last of one database, or switch it off")
+    public ScheduleView put(@PathParam("databaseId") String databaseId, ScheduleChange change) {
+        if (change == null) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "a body is required");
+        }
+        String cron = change.cron() == null ? null : Cron.normalize(change.cron());
+        SettingsResource.checkRetention(change.retentionDays(), change.keepLast());
+        BackupSettings.Schedule existing = settings.schedule(databaseId).orElse(null);
+        return view(settings.saveSchedule(databaseId, existing == null ? null : existing.databaseName(),
+                existing == null ? null : existing.instanceId(), cron, change.retentionDays(), change.keepLast(),
+                change.enabled() == null || change.enabled()));
+    }
+
+    private ScheduleView view(BackupSettings.Schedule s) {
+        BackupSettings.Effective eff = settings.effective(s, settings.global());
+        OffsetDateTime lastBackup = catalog.latestCompleted(s.databaseId()).map(Backup::finishedAt).orElse(null);
+        OffsetDateTime lastVerified = catalog.list(s.databaseId()).stream()
+                .filter(b -> "passed".equals(b.verifyStatus())).map(Backup::verifiedAt)
+                .max(OffsetDateTime::compareTo).orElse(null);
+        return new ScheduleView(s.databaseId(), s.databaseName(), eff.cron(), eff.retentionDays(), eff.keepLast(),
+                eff.enabled(), new Overrides(s.cron(), s.retentionDays(), s.keepLast()), s.nextRunAt(), lastBackup,
+                lastVerified, s.updatedAt());
     }
 }

@@ -7,13 +7,15 @@ import java.util.Map;
  * Points a {@code @QuarkusTest} at this JVM's PostgreSQL and Kafka. Init arg {@code database} names the service's
  * own database (created if missing), e.g. {@code berth_registry}; {@code provisioner-pool-size} makes the harness'
  * PostgreSQL the provisioner's default instance with that warm pool size; {@code provisioner-process-pool-size} starts
- * the real provisioner ({@link ProvisionerProcess}) and points the registry at it.
+ * the real provisioner ({@link ServiceProcess}) and points the registry at it; {@code registry-process} (any value)
+ * also starts the real registry and points the backup service at both.
  */
 public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
 
     private String database = "berth_test";
     private int poolSize = -1;
     private int provisionerProcessPool = -1;
+    private boolean registryProcess;
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -21,6 +23,7 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
         if (initArgs.containsKey("provisioner-process-pool-size")) {
             provisionerProcessPool = Integer.parseInt(initArgs.get("provisioner-process-pool-size"));
         }
+        registryProcess = initArgs.containsKey("registry-process");
         if (initArgs.containsKey("provisioner-pool-size")) {
             poolSize = Integer.parseInt(initArgs.get("provisioner-pool-size"));
         }
@@ -42,9 +45,13 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
             settings.putAll(infra.provisionerSettings(poolSize));
         }
         if (provisionerProcessPool >= 0) {
-            settings.put("quarkus.rest-client.provisioner.url", ProvisionerProcess.get(provisionerProcessPool).url());
+            settings.put("quarkus.rest-client.provisioner.url", ServiceProcess.provisioner(provisionerProcessPool).url());
             settings.put("berth.registry.default-instance.host", pg.host());
             settings.put("berth.registry.default-instance.port", String.valueOf(pg.port()));
+        }
+        if (registryProcess) {
+            settings.put("quarkus.rest-client.registry.url",
+                    ServiceProcess.registry(Math.max(0, provisionerProcessPool)).url());
         }
         return settings;
     }

@@ -1,5 +1,6 @@
 package dev.berth.registry.client;
 
+import dev.berth.contracts.problem.ProblemResponses;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -18,7 +19,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /** The provisioner's internal API: every side effect on an instance goes through it. */
 @RegisterRestClient(configKey = "provisioner")
-@RegisterProvider(ProvisionerErrors.class)
+@RegisterProvider(ProblemResponses.class)
 @Path("/internal")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

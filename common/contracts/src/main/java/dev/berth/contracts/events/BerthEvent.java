@@ -7,7 +7,7 @@ package dev.berth.contracts.events;
  */
 public sealed interface BerthEvent
         permits DatabaseProvisioned, DatabaseDropped, ContainerCreated, ContainerRemoved, BackupCompleted,
-        BackupFailed, CredentialsRotated {
+        BackupFailed, CredentialsRotated, DatabaseDeletionRequested {
 
     /** The id of the database, container or backup this event is about; also the Kafka record key. */
     String aggregateId();

@@ -25,7 +25,8 @@ public final class EventCodec {
 
     private static final Map<String, Class<? extends BerthEvent>> TYPES = List.<Class<? extends BerthEvent>>of(
                     DatabaseProvisioned.class, DatabaseDropped.class, ContainerCreated.class, ContainerRemoved.class,
-                    BackupCompleted.class, BackupFailed.class, CredentialsRotated.class)
+                    BackupCompleted.class, BackupFailed.class, CredentialsRotated.class,
+                    DatabaseDeletionRequested.class)
             .stream().collect(Collectors.toUnmodifiableMap(EventEnvelope::typeOf, Function.identity()));
 
     private static final String JSON = "application/json";

@@ -21,7 +21,8 @@ public final class Topics {
     }
 
     static String topicFor(Class<? extends BerthEvent> type) {
-        if (type == DatabaseProvisioned.class || type == DatabaseDropped.class || type == CredentialsRotated.class) {
+        if (type == DatabaseProvisioned.class || type == DatabaseDropped.class || type == CredentialsRotated.class
+                || type == DatabaseDeletionRequested.class) {
             return DATABASES;
         }
         if (type == ContainerCreated.class || type == ContainerRemoved.class) {

@@ -8,6 +8,8 @@ public enum ProblemType {
     CONFLICT("conflict", "It already exists", 409),
     IDEMPOTENCY_MISMATCH("idempotency-key-reused", "The Idempotency-Key was used for another request", 422),
     INSTANCE_REJECTED("instance-rejected", "The instance cannot be used", 422),
+    BACKUP_REFUSED("backup-refused", "The backup cannot be taken", 422),
+    BACKUP_CORRUPT("backup-corrupt", "The backup file does not match its checksum", 422),
     NOT_IMPLEMENTED("not-implemented", "Not available yet", 501),
     INSTANCE_UNAVAILABLE("instance-unavailable", "The database server is unavailable", 503),
     DEPENDENCY_UNAVAILABLE("service-unavailable", "A Berth service is unavailable", 503),

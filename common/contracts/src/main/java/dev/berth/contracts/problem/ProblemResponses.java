@@ -1,16 +1,14 @@
-package dev.berth.registry.client;
+package dev.berth.contracts.problem;
 
-import dev.berth.contracts.problem.Problem;
-import dev.berth.contracts.problem.ProblemException;
-import dev.berth.contracts.problem.ProblemType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
 
 /**
- * The provisioner answers errors with problem documents; they pass through to the caller as they are (same type,
- * status and detail), so "duplicate → 409" or "instance unreachable → 503" reach the user unchanged.
+ * For REST clients between Berth services: the callee answers errors with problem documents, and they pass through
+ * to the caller as they are (same type, status and detail), so "duplicate → 409" or "instance unreachable → 503"
+ * reach the user unchanged. Register it with {@code @RegisterProvider(ProblemResponses.class)}.
  */
-public class ProvisionerErrors implements ResponseExceptionMapper<ProblemException> {
+public class ProblemResponses implements ResponseExceptionMapper<ProblemException> {
 
     @Override
     public ProblemException toThrowable(Response response) {
@@ -23,7 +21,7 @@ public class ProvisionerErrors implements ResponseExceptionMapper<ProblemExcepti
             // fall through to a generic description
         }
         return new ProblemException(ProblemType.DEPENDENCY_UNAVAILABLE,
-                "the provisioner answered HTTP " + response.getStatus());
+                "a Berth service answered HTTP " + response.getStatus());
     }
 
     @Override

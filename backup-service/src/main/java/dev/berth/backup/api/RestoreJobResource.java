@@ -1,0 +1,30 @@
+package dev.berth.backup.api;
+
+import dev.berth.backup.service.RestoreJob;
+import dev.berth.backup.service.RestoreService;
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Where a restore job is. */
+@Path("/api/restores")
+@Produces(MediaType.APPLICATION_JSON)
+public class RestoreJobResource {
+
+    @Inject
+    RestoreService restores;
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A restore job: phase, error, the new database's id for target new")
+    public RestoreJob get(@PathParam("id") UUID id) {
+        return restores.find(id).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no restore job " + id));
+    }
+}

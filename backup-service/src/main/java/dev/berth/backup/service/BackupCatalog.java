@@ -1,0 +1,132 @@
+package dev.berth.backup.service;
+
+import dev.berth.backup.domain.Backup;
+import dev.berth.backup.domain.BackupReason;
+import dev.berth.backup.domain.BackupStatus;
+import dev.berth.contracts.events.BackupCompleted;
+import dev.berth.contracts.events.BackupFailed;
+import dev.berth.contracts.events.EventEnvelope;
+import dev.berth.outbox.Outbox;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The {@code backups} table. Blocking on purpose: it is used from the worker threads that run the tools and from
+ * blocking resources, never from an event loop. A backup's end and its event are one transaction (outbox).
+ */
+@ApplicationScoped
+public class BackupCatalog {
+
+    static final String SOURCE = "/berth/backup";
+
+    @Inject
+    Pool db;
+
+    @Inject
+    Outbox outbox;
+
+    /** What a finished pg_dump produced. */
+    public record Result(String storageKey, long sizeBytes, long storedBytes, String sha256, boolean encrypted,
+            String serverVersion, String pgDumpVersion, long durationMs, int tableCount, long rowEstimate) {
+    }
+
+    public UUID enqueue(String databaseId, BackupReason reason) {
+        UUID id = UUID.randomUUID();
+        enqueue(db, id, databaseId, reason).await().indefinitely();
+        return id;
+    }
+
+    /** Queues inside the caller's transaction (the event consumer's). */
+    public io.smallrye.mutiny.Uni<Void> enqueue(SqlClient tx, UUID id, String databaseId, BackupReason reason) {
+        return tx.preparedQuery("INSERT INTO backups (id, database_id, status, reason) VALUES ($1, $2, 'queued', $3)")
+                .execute(Tuple.of(id, databaseId, reason.value())).replaceWithVoid();
+    }
+
+    /** queued → running; false when another worker (or a delete) got there first. */
+    public boolean start(UUID id, String instanceId, String databaseName) {
+        return db.preparedQuery("UPDATE backups SET status = 'running', started_at = now(), instance_id = $2, "
+                        + "database_name = $3 WHERE id = $1 AND status = 'queued'")
+                .execute(Tuple.of(id, instanceId, databaseName)).await().indefinitely().rowCount() == 1;
+    }
+
+    public void complete(Backup queued, Result r) {
+        db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'completed', finished_at = now(), "
+                                + "storage_key = $2, size_bytes = $3, stored_bytes = $4, sha256 = $5, encrypted = $6, "
+                                + "server_version = $7, pg_dump_version = $8, duration_ms = $9, table_count = $10, "
+                                + "row_estimate = $11 WHERE id = $1")
+                        .execute(Tuple.from(Arrays.asList(queued.id(), r.storageKey(), r.sizeBytes(), r.storedBytes(),
+                                r.sha256(), r.encrypted(), r.serverVersion(), r.pgDumpVersion(), r.durationMs(),
+                                r.tableCount(), r.rowEstimate())))
+                        .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, new BackupCompleted(queued.id().toString(),
+                                queued.databaseId(), queued.reason(), r.sizeBytes(), r.sha256(), r.durationMs())))))
+                .await().indefinitely();
+    }
+
+    public void fail(Backup queued, String summary) {
+        db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'failed', finished_at = now(), "
+                                + "error = $2 WHERE id = $1")
+                        .execute(Tuple.of(queued.id(), summary))
+                        .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, new BackupFailed(queued.id().toString(),
+                                queued.databaseId(), queued.reason(), summary)))))
+                .await().indefinitely();
+    }
+
+    public Optional<Backup> find(UUID id) {
+        return first(db.preparedQuery("SELECT " + Backup.COLUMNS + " FROM backups WHERE id = $1")
+                .execute(Tuple.of(id)).await().indefinitely());
+    }
+
+    public List<Backup> list(String databaseId) {
+        return all(db.preparedQuery("SELECT " + Backup.COLUMNS + " FROM backups WHERE database_id = $1 "
+                + "ORDER BY started_at DESC, id").execute(Tuple.of(databaseId)).await().indefinitely());
+    }
+
+    public List<Backup> withStatus(BackupStatus status) {
+        return all(db.preparedQuery("SELECT " + Backup.COLUMNS + " FROM backups WHERE status = $1 ORDER BY started_at")
+                .execute(Tuple.of(status.value())).await().indefinitely());
+    }
+
+    public Optional<Backup> latestCompleted(String databaseId) {
+        return first(db.preparedQuery("SELECT " + Backup.COLUMNS + " FROM backups WHERE database_id = $1 "
+                        + "AND status = 'completed' ORDER BY finished_at DESC LIMIT 1")
+                .execute(Tuple.of(databaseId)).await().indefinitely());
+    }
+
+    public void delete(UUID id) {
+        db.preparedQuery("DELETE FROM backups WHERE id = $1").execute(Tuple.of(id)).await().indefinitely();
+    }
+
+    public boolean keyTaken(String key) {
+        return db.preparedQuery("SELECT 1 FROM backups WHERE storage_key = $1").execute(Tuple.of(key))
+                .await().indefinitely().size() > 0;
+    }
+
+    public void verifying(UUID id) {
+        db.preparedQuery("UPDATE backups SET verify_status = 'running', verify_detail = NULL WHERE id = $1")
+                .execute(Tuple.of(id)).await().indefinitely();
+    }
+
+    public void verified(UUID id, boolean passed, String detail) {
+        db.preparedQuery("UPDATE backups SET verify_status = $2, verified_at = now(), verify_detail = $3 WHERE id = $1")
+                .execute(Tuple.of(id, passed ? "passed" : "failed", detail)).await().indefinitely();
+    }
+
+    private static Optional<Backup> first(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        return rows.size() == 0 ? Optional.empty() : Optional.of(Backup.of(rows.iterator().next()));
+    }
+
+    private static List<Backup> all(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        List<Backup> list = new ArrayList<>(rows.size());
+        rows.forEach(r -> list.add(Backup.of(r)));
+        return list;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.berth.backup.service;
+
+import dev.berth.backup.client.AdminConnection;
+import dev.berth.backup.client.ProvisionerClient;
+import dev.berth.backup.domain.Backup;
+import dev.berth.backup.engine.DatabaseShape;
+import dev.berth.backup.engine.PgTools;
+import dev.berth.backup.engine.ToolRun;
+import dev.berth.backup.storage.BackupFiles;
+import dev.berth.contracts.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes one backup: {@code pg_dump -Fc} as a process, its output streamed through a sha256 into storage (no temp
+ * copy, never whole in memory) under a name that appears only when the dump is complete; then the record and its
+ * {@code BackupCompleted} event in one transaction. Any failure leaves no file and a {@code BackupFailed} event.
+ */
+@ApplicationScoped
+public class BackupRunner {
+
+    private static final Logger LOG = Logger.getLogger(BackupRunner.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    @Inject
+    BackupCatalog catalog;
+
+    @Inject
+    BackupFiles files;
+
+    @Inject
+    PgTools tools;
+
+    @Inject
+    RetentionService retention;
+
+    @Inject
+    @RestClient
+    ProvisionerClient provisioner;
+
+    /** Runs a queued backup to its end on the calling thread; returns it as it ended (completed or failed). */
+    public Backup run(UUID backupId) {
+        Backup queued = catalog.find(backupId).orElseThrow();
+        AdminConnection conn;
+        try {
+            conn = provisioner.databaseAdmin(queued.databaseId());
+            tools.requireAtLeast(conn);
+        } catch (ProblemException e) {
+            catalog.start(backupId, null, null);
+            catalog.fail(queued, e.getMessage());
+            return catalog.find(backupId).orElseThrow();
+        } catch (RuntimeException e) {
+            catalog.start(backupId, null, null);
+            catalog.fail(queued, "the provisioner could not be asked for the database's connection: " + e.getMessage());
+            return catalog.find(backupId).orElseThrow();
+        }
+        if (!catalog.start(backupId, conn.instanceId(), conn.database())) {
+            return catalog.find(backupId).orElseThrow();
+        }
+        try {
+            BackupCatalog.Result result = dump(queued, conn);
+            catalog.complete(queued, result);
+            LOG.infof("backup %s of %s completed: %d bytes in %d ms", backupId, conn.database(), result.sizeBytes(),
+                    result.durationMs());
+            retention.apply(queued.databaseId());
+        } catch (DumpFailed e) {
+            LOG.warnf("backup %s of %s failed: %s", backupId, conn.database(), e.getMessage());
+            catalog.fail(queued, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("backup %s of %s failed: %s", backupId, conn.database(), e.toString());
+            catalog.fail(queued, "storing the dump failed: " + e.getMessage());
+        }
+        return catalog.find(backupId).orElseThrow();
+    }
+
+    private BackupCatalog.Result dump(Backup backup, AdminConnection conn) throws IOException {
+        long started = System.nanoTime();
+        DatabaseShape shape;
+        try {
+            shape = DatabaseShape.ofSource(conn);
+        } catch (java.sql.SQLException e) {
+            throw new DumpFailed("cannot connect to database " + conn.database() + ": " + e.getMessage());
+        }
+        String key = keyFor(conn.database(), backup.id());
+        boolean encrypt = files.encrypting();
+        Path stderr = Files.createTempFile("pg_dump-", ".err");
+        BackupFiles.Sink sink = files.create(key, backup.id().toString(), encrypt);
+        Process process = null;
+        try {
+            process = tools.command("pg_dump", conn, List.of("--format=custom", "--no-password"))
+                    .redirectError(stderr.toFile()).start();
+            try (InputStream out = process.getInputStream()) {
+                out.transferTo(sink.plain());
+            }
+            int exit = ToolRun.await(process);
+            if (exit != 0) {
+                sink.abort();
+                throw new DumpFailed("pg_dump failed: " + ToolRun.summary(stderr, exit));
+            }
+            BackupFiles.Written written = sink.finish();
+            return new BackupCatalog.Result(key, written.sizeBytes(), written.storedBytes(), written.sha256(), encrypt,
+                    serverVersion(conn), tools.version().text(), (System.nanoTime() - started) / 1_000_000,
+                    shape.tables(), shape.rows());
+        } catch (IOException | RuntimeException e) {
+            sink.abort();
+            if (process != null) {
+                process.destroyForcibly();
+            }
+            throw e;
+        } finally {
+            Files.deleteIfExists(stderr);
+        }
+    }
+
+    /** {@code {database}/{database}-{YYYYMMDD-HHMMSS}.dump}, with a short suffix if that second is taken. */
+    String keyFor(String database, UUID backupId) {
+        String base = database + "/" + database + "-" + LocalDateTime.now().format(STAMP);
+        String ext = files.encrypting() ? ".dump.enc" : ".dump";
+        String key = base + ext;
+        if (catalog.keyTaken(key)) {
+            key = base + "-" + backupId.toString().substring(0, 8) + ext;
+        }
+        return key;
+    }
+
+    private static String serverVersion(AdminConnection conn) {
+        int num = conn.serverVersionNum();
+        return (num / 10000) + "." + (num % 10000);
+    }
+
+    /** pg_dump itself failed; the message is the summary of its stderr. */
+    static final class DumpFailed extends RuntimeException {
+        DumpFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package dev.berth.backup.service;
+
+import dev.berth.backup.client.AdminConnection;
+import dev.berth.backup.client.ProvisionerClient;
+import dev.berth.backup.client.RegistryClient;
+import dev.berth.backup.domain.Backup;
+import dev.berth.backup.domain.BackupReason;
+import dev.berth.backup.domain.RestorePhase;
+import dev.berth.backup.storage.BackupFiles;
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+/**
+ * Restores a backup, in place or into a new database, as a job whose phase is persisted after every step.
+ * In place: checksum → pre-restore backup → recreate (sessions terminated, dropped, created empty with the same owner
+ * and grants) → pg_restore; if the restore fails once the database was emptied, it is rolled back to the pre-restore
+ * backup. New: checksum → a new catalogued database with its own credentials (through the registry) → pg_restore
+ * with everything owned by its role; a failure deletes that database again.
+ */
+@ApplicationScoped
+public class RestoreService {
+
+    private static final Logger LOG = Logger.getLogger(RestoreService.class);
+    private static final DateTimeFormatter ENV_STAMP = DateTimeFormatter.ofPattern("MMddHHmmss");
+
+    @Inject
+    Pool db;
+
+    @Inject
+    BackupCatalog catalog;
+
+    @Inject
+    BackupFiles files;
+
+    @Inject
+    BackupRunner backups;
+
+    @Inject
+    RestoreTool tool;
+
+    @Inject
+    BackupWorkers workers;
+
+    @Inject
+    @RestClient
+    ProvisionerClient provisioner;
+
+    @Inject
+    @RestClient
+    RegistryClient registry;
+
+    /** Checks the request, records the job and queues it; the answer comes at once, the work follows. */
+    public RestoreJob request(String databaseId, UUID backupId, String target, String environment) {
+        if (!"in-place".equals(target) && !"new".equals(target)) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "target must be in-place or new, not '" + target + "'");
+        }
+        Backup backup = catalog.find(backupId).filter(b -> b.databaseId().equals(databaseId))
+                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "database " + databaseId
+                        + " has no backup " + backupId));
+        if (!backup.completed()) {
+            throw new ProblemException(ProblemType.CONFLICT, "backup " + backupId + " is " + backup.status().value()
+                    + "; only a completed backup can be restored");
+        }
+        if (running(databaseId).isPresent()) {
+            throw new ProblemException(ProblemType.CONFLICT, "a restore of database " + databaseId
+                    + " is already running");
+        }
+        UUID id = UUID.randomUUID();
+        db.preparedQuery("INSERT INTO restore_jobs (id, database_id, backup_id, target, phase, new_environment) "
+                        + "VALUES ($1, $2, $3, $4, $5, $6)")
+                .execute(Tuple.from(Arrays.asList(id, databaseId, backupId, target, RestorePhase.REQUESTED.name(),
+                        environment)))
+                .await().indefinitely();
+        workers.submit(id, () -> run(id));
+        return find(id).orElseThrow();
+    }
+
+    public Optional<RestoreJob> find(UUID id) {
+        var rows = db.preparedQuery("SELECT " + RestoreJob.COLUMNS + " FROM restore_jobs WHERE id = $1")
+                .execute(Tuple.of(id)).await().indefinitely();
+        return rows.size() == 0 ? Optional.empty() : Optional.of(RestoreJob.of(rows.iterator().next()));
+    }
+
+    public List<RestoreJob> unfinished() {
+        List<RestoreJob> jobs = new java.util.ArrayList<>();
+        db.query("SELECT " + RestoreJob.COLUMNS + " FROM restore_jobs WHERE finished_at IS NULL ORDER BY started_at")
+                .execute().await().indefinitely().forEach(r -> jobs.add(RestoreJob.of(r)));
+        return jobs;
+    }
+
+    /** Queues an unfinished job again (after a restart). */
+    public void resume(RestoreJob job) {
+        LOG.infof("resuming restore %s of database %s from phase %s", job.id(), job.databaseId(), job.phase());
+        workers.submit(job.id(), () -> run(job.id()));
+    }
+
+    private Optional<RestoreJob> running(String databaseId) {
+        var rows = db.preparedQuery("SELECT " + RestoreJob.COLUMNS + " FROM restore_jobs WHERE database_id = $1 "
+                + "AND finished_at IS NULL").execute(Tuple.of(databaseId)).await().indefinitely();
+        return rows.size() == 0 ? Optional.empty() : Optional.of(RestoreJob.of(rows.iterator().next()));
+    }
+
+    /** Runs (or resumes) a job to a finished phase on the calling thread. */
+    public void run(UUID jobId) {
+        RestoreJob job = find(jobId).orElseThrow();
+        if (job.phase().finished()) {
+            return;
+        }
+        Backup backup = catalog.find(job.backupId()).orElseThrow();
+        Path file = null;
+        try {
+            if (job.phase() == RestorePhase.ROLLING_BACK) {
+                rollBack(job, job.preRestoreBackupId(), "interrupted by a restart while rolling back");
+                return;
+            }
+            if (!job.phase().touchedTheDatabase()) {
+                phase(job, RestorePhase.VERIFYING_CHECKSUM);
+            }
+            file = files.materialize(backup.storageKey(), backup.id().toString(), backup.encrypted(), backup.sha256());
+            if (job.inPlace()) {
+                inPlace(job, file);
+            } else {
+                intoNew(job, file);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Only reached before the database was touched, or for a new database already removed again.
+            finish(jobId, RestorePhase.FAILED, message(e));
+        } finally {
+            deleteWorkCopy(file);
+        }
+    }
+
+    private void inPlace(RestoreJob job, Path file) {
+        UUID pre = job.preRestoreBackupId();
+        // A job resumed after a crash that had already emptied the database must not back up that half-restored
+        // state: it goes straight to recreating and restoring again, with the pre-restore backup it already has.
+        if (!job.phase().touchedTheDatabase()) {
+            phase(job, RestorePhase.PRE_RESTORE_BACKUP);
+            pre = catalog.enqueue(job.databaseId(), BackupReason.PRE_RESTORE);
+            db.preparedQuery("UPDATE restore_jobs SET pre_restore_backup_id = $2 WHERE id = $1")
+                    .execute(Tuple.of(job.id(), pre)).await().indefinitely();
+            Backup taken = backups.run(pre);
+            if (!taken.completed()) {
+                throw new ProblemException(ProblemType.BACKUP_REFUSED, "the pre-restore backup failed, so the "
+                        + "database was left as it was: " + taken.error());
+            }
+        }
+        try {
+            phase(job, RestorePhase.RECREATING);
+            AdminConnection target = provisioner.recreate(job.databaseId());
+            phase(job, RestorePhase.RESTORING);
+            tool.restore(file, target, RestoreTool.Ownership.AS_DUMPED);
+            finish(job.id(), RestorePhase.COMPLETED, null);
+            LOG.infof("restored backup %s into database %s in place", job.backupId(), target.database());
+        } catch (IOException | RuntimeException e) {
+            rollBack(job, pre, message(e));
+        }
+    }
+
+    /** Puts the pre-restore backup back after a restore that failed half-way. */
+    private void rollBack(RestoreJob job, UUID preRestoreBackup, String why) {
+        LOG.warnf("restore %s failed after the database was emptied (%s); rolling back to the pre-restore backup",
+                job.id(), why);
+        phase(job, RestorePhase.ROLLING_BACK);
+        Path file = null;
+        try {
+            Backup pre = catalog.find(preRestoreBackup).orElseThrow();
+            file = files.materialize(pre.storageKey(), pre.id().toString(), pre.encrypted(), pre.sha256());
+            AdminConnection target = provisioner.recreate(job.databaseId());
+            tool.restore(file, target, RestoreTool.Ownership.AS_DUMPED);
+            finish(job.id(), RestorePhase.ROLLED_BACK, why + "; the database was put back as it was before the restore");
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("ROLLBACK of restore %s FAILED: %s; the pre-restore backup %s is intact in storage",
+                    job.id(), message(e), preRestoreBackup);
+            finish(job.id(), RestorePhase.FAILED, why + "; rolling back also failed (" + message(e)
+                    + "); restore backup " + preRestoreBackup + " by hand");
+        } finally {
+            deleteWorkCopy(file);
+        }
+    }
+
+    private void intoNew(RestoreJob job, Path file) throws IOException {
+        phase(job, RestorePhase.CREATING_DATABASE);
+        String newId = job.newDatabaseId();
+        if (newId == null) {
+            RegistryClient.Database source = registry.get(job.databaseId());
+            String environment = job.newEnvironment() != null ? job.newEnvironment()
+                    : "r" + LocalDateTime.now().format(ENV_STAMP);
+            RegistryClient.Database made = registry.create(new RegistryClient.CreateRequest(source.app(),
+                    source.instance() == null ? null : source.instance().id(), environment),
+                    "restore-" + job.id(), "backup-service");
+            newId = made.id();
+            db.preparedQuery("UPDATE restore_jobs SET new_database_id = $2 WHERE id = $1")
+                    .execute(Tuple.of(job.id(), newId)).await().indefinitely();
+        }
+        try {
+            phase(job, RestorePhase.RESTORING);
+            AdminConnection target = provisioner.databaseAdmin(newId);
+            tool.restore(file, target, RestoreTool.Ownership.TARGET_OWNER);
+            finish(job.id(), RestorePhase.COMPLETED, null);
+        } catch (IOException | RuntimeException e) {
+            try {
+                registry.delete(newId, "delete");
+            } catch (RuntimeException cleanup) {
+                LOG.warnf("could not delete database %s after its restore failed: %s", newId, cleanup.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private void phase(RestoreJob job, RestorePhase phase) {
+        db.preparedQuery("UPDATE restore_jobs SET phase = $2 WHERE id = $1").execute(Tuple.of(job.id(), phase.name()))
+                .await().indefinitely();
+    }
+
+    private void finish(UUID id, RestorePhase phase, String error) {
+        db.preparedQuery("UPDATE restore_jobs SET phase = $2, finished_at = now(), error = $3 WHERE id = $1")
+                .execute(Tuple.of(id, phase.name(), error)).await().indefinitely();
+    }
+
+    private void deleteWorkCopy(Path file) {
+        if (file != null && files.isWorkCopy(file)) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // the work directory is emptied at start as well
+            }
+        }
+    }
+
+    static String message(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

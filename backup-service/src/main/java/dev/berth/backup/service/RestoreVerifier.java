@@ -1,0 +1,90 @@
+package dev.berth.backup.service;
+
+import dev.berth.backup.client.AdminConnection;
+import dev.berth.backup.client.ProvisionerClient;
+import dev.berth.backup.domain.Backup;
+import dev.berth.backup.engine.DatabaseShape;
+import dev.berth.backup.storage.BackupFiles;
+import dev.berth.contracts.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.UUID;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+/**
+ * Proves a backup restorable: its checksum, then a real {@code pg_restore} into a scratch database on the same
+ * instance, whose tables and row estimates are compared with what the source had when the backup was taken; the
+ * scratch database is dropped whatever happens. The result is recorded on the backup.
+ */
+@ApplicationScoped
+public class RestoreVerifier {
+
+    private static final Logger LOG = Logger.getLogger(RestoreVerifier.class);
+
+    @Inject
+    BackupCatalog catalog;
+
+    @Inject
+    BackupFiles files;
+
+    @Inject
+    RestoreTool tool;
+
+    @Inject
+    @RestClient
+    ProvisionerClient provisioner;
+
+    /** Verifies on the calling thread; returns the backup with its verification recorded. */
+    public Backup verify(UUID backupId) {
+        Backup backup = catalog.find(backupId).orElseThrow();
+        catalog.verifying(backupId);
+        String failure = null;
+        Path file = null;
+        AdminConnection scratch = null;
+        try {
+            file = files.materialize(backup.storageKey(), backup.id().toString(), backup.encrypted(), backup.sha256());
+            scratch = provisioner.createScratch(backup.instanceId());
+            tool.restore(file, scratch, RestoreTool.Ownership.ADMIN);
+            DatabaseShape restored = DatabaseShape.ofRestoredCopy(scratch);
+            DatabaseShape source = new DatabaseShape(backup.tableCount() == null ? 0 : backup.tableCount(),
+                    backup.rowEstimate() == null ? 0 : backup.rowEstimate());
+            failure = restored.compareWith(source);
+            if (failure == null) {
+                catalog.verified(backupId, true, "restored " + restored.tables() + " tables, about " + restored.rows()
+                        + " rows");
+            }
+        } catch (IOException | SQLException | RuntimeException e) {
+            failure = RestoreService.message(e);
+        } finally {
+            dropScratch(backup, scratch);
+            if (file != null && files.isWorkCopy(file)) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // emptied at start as well
+                }
+            }
+        }
+        if (failure != null) {
+            LOG.warnf("backup %s of %s is NOT restorable: %s", backupId, backup.databaseName(), failure);
+            catalog.verified(backupId, false, failure);
+        }
+        return catalog.find(backupId).orElseThrow();
+    }
+
+    private void dropScratch(Backup backup, AdminConnection scratch) {
+        if (scratch == null) {
+            return;
+        }
+        try {
+            provisioner.dropScratch(backup.instanceId(), scratch.database());
+        } catch (RuntimeException e) {
+            LOG.warnf("could not drop scratch database %s: %s", scratch.database(), e.getMessage());
+        }
+    }
+}

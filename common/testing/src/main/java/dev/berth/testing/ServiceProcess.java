@@ -1,0 +1,128 @@
+package dev.berth.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real Berth service started from its packaged jar once per test JVM, for services whose tests need it: the
+ * provisioner (for the registry and the backup service) and the registry (for the backup service). They use this
+ * JVM's PostgreSQL and Kafka, and that PostgreSQL as their default instance. Stopped at JVM exit, and by a watchdog
+ * if the JVM dies without running hooks.
+ */
+public final class ServiceProcess {
+
+    private static ServiceProcess provisioner;
+    private static ServiceProcess registry;
+
+    private final Process process;
+    private final int port;
+
+    private ServiceProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** The running provisioner of this JVM, started on first use with the given warm pool size. */
+    public static synchronized ServiceProcess provisioner(int poolSize) {
+        if (provisioner == null) {
+            TestInfrastructure infra = TestInfrastructure.get();
+            Map<String, String> settings = new HashMap<>(infra.provisionerSettings(poolSize));
+            provisioner = start("provisioner", "berth_provisioner", settings,
+                    "/internal/instances/00000000-0000-4000-8000-000000000001/inventory");
+        }
+        return provisioner;
+    }
+
+    /** The running registry of this JVM (and the provisioner it needs), started on first use. */
+    public static synchronized ServiceProcess registry(int provisionerPoolSize) {
+        if (registry == null) {
+            PostgresCluster pg = TestInfrastructure.get().postgres();
+            Map<String, String> settings = new HashMap<>();
+            settings.put("quarkus.rest-client.provisioner.url", provisioner(provisionerPoolSize).url());
+            settings.put("berth.registry.default-instance.host", pg.host());
+            settings.put("berth.registry.default-instance.port", String.valueOf(pg.port()));
+            registry = start("registry", "berth_registry", settings, "/q/health/ready");
+        }
+        return registry;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private static ServiceProcess start(String name, String database, Map<String, String> serviceSettings,
+            String readyPath) {
+        TestInfrastructure infra = TestInfrastructure.get();
+        Path jar = Path.of(System.getProperty("berth.it." + name + "-jar", "../" + name + "-service/target/quarkus-app/"
+                + "quarkus-run.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the " + name + " jar " + jar + " is missing: build " + name + "-service "
+                    + "first (./mvnw package -pl " + name + "-service -am -DskipTests)");
+        }
+        PostgresCluster pg = infra.postgres();
+        pg.ensureDatabase(database, PostgresCluster.ADMIN_USER);
+        int port = FreePorts.next();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        Map<String, String> settings = new HashMap<>(serviceSettings);
+        settings.put("quarkus.http.port", String.valueOf(port));
+        settings.put("quarkus.datasource.reactive.url", pg.reactiveUrl(database));
+        settings.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(database));
+        settings.put("quarkus.datasource.username", PostgresCluster.ADMIN_USER);
+        settings.put("quarkus.datasource.password", pg.adminPassword());
+        settings.put("kafka.bootstrap.servers", infra.kafka().bootstrapServers());
+        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", jar.toString()));
+        Path log = infra.dir(name + ".log");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            ProcessWatchdog.guard("kill " + process.pid() + " 2>/dev/null");
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+            ServiceProcess started = new ServiceProcess(process, port);
+            started.awaitReady(name, readyPath, log);
+            return started;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReady(String name, String readyPath, Path log) {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the " + name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url() + readyPath))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the " + name, e);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the " + name, e);
+            }
+        }
+        throw new IllegalStateException("the " + name + " was not ready within 90 s; see " + log);
+    }
+}
