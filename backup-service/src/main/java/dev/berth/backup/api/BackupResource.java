@@ -9,6 +9,8 @@ import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -33,10 +35,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Produces(MediaType.APPLICATION_JSON)
 public class BackupResource {
 
-    /** Optional body of a manual backup request. */
-    public record BackupRequest(String reason) {
-    }
-
     @Inject
     BackupService service;
 
@@ -49,10 +47,10 @@ public class BackupResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Take a backup now",
-            description = "202 with the queued backup; poll it (or the list) until it is completed or failed. "
+            description = "?reason=manual (default) or pre-delete. 202 with the queued backup; poll it (or the list) until it is completed or failed. "
                     + "404 when Berth does not know the database, 422 when pg_dump is older than the server.")
-    public Response take(@PathParam("databaseId") String databaseId, BackupRequest request) {
-        String reason = request == null || request.reason() == null ? "manual" : request.reason();
+    public Response take(@PathParam("databaseId") String databaseId,
+            @QueryParam("reason") @DefaultValue("manual") String reason) {
         BackupReason parsed = BackupReason.of(reason).filter(r -> r == BackupReason.MANUAL || r == BackupReason.PRE_DELETE)
                 .orElseThrow(() -> new ProblemException(ProblemType.INVALID_REQUEST, "reason must be manual or "
                         + "pre-delete, not '" + reason + "'"));
