@@ -135,9 +135,13 @@ public class DatabaseResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Delete (policy=delete, default) or detach (policy=keep) a database")
+    @Operation(summary = "Delete (policy=delete, default), detach (keep) or back up then delete a database",
+            description = "backup-then-delete answers 202: the database is dropped only after its pre-delete backup "
+                    + "completed; if that backup fails it stays, with the reason in deletionError.")
     public Uni<Response> delete(@PathParam("id") UUID id, @QueryParam("policy") String policy) {
-        return service.delete(id, policy == null ? "delete" : policy).map(v -> Response.noContent().build());
+        String chosen = policy == null ? DatabaseService.DELETE : policy;
+        return service.delete(id, chosen).map(v -> DatabaseService.BACKUP_THEN_DELETE.equals(chosen)
+                ? Response.accepted().build() : Response.noContent().build());
     }
 
     private String connectHost() {

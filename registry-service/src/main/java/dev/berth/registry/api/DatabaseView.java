@@ -11,7 +11,8 @@ import java.util.UUID;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatabaseView(UUID id, String app, String environment, InstanceRef instance, String database,
         String role, String username, String status, Integer connectionLimit, String sslmode,
-        OffsetDateTime createdAt, OffsetDateTime lastBackupAt, ProvisionerClient.Stats stats, String statsUnavailable,
+        OffsetDateTime createdAt, OffsetDateTime lastBackupAt, String deletionError, ProvisionerClient.Stats stats,
+        String statsUnavailable,
         Credentials credentials, ConnectionStrings connection) {
 
     public record InstanceRef(UUID id, String name) {
@@ -30,19 +31,19 @@ public record DatabaseView(UUID id, String app, String environment, InstanceRef 
     static DatabaseView of(AppDatabase d) {
         return new DatabaseView(d.id(), d.app(), d.environment(), new InstanceRef(d.instanceId(), d.instanceName()),
                 d.databaseName(), d.roleName(), d.username(), d.status().db(), d.connectionLimit(), d.sslmode(),
-                d.createdAt(), d.lastBackupAt(), null, null, null, null);
+                d.createdAt(), d.lastBackupAt(), d.deletionError(), null, null, null, null);
     }
 
     DatabaseView withStats(ProvisionerClient.Stats s, String unavailable) {
         return new DatabaseView(id, app, environment, instance, database, role, username, status, connectionLimit,
-                sslmode, createdAt, lastBackupAt, s, unavailable, null, null);
+                sslmode, createdAt, lastBackupAt, deletionError, s, unavailable, null, null);
     }
 
     static DatabaseView withSecrets(AppDatabase d, ProvisionerClient.Login login, String connectHost) {
         String host = connectHost == null ? d.host() : connectHost;
         return new DatabaseView(d.id(), d.app(), d.environment(), new InstanceRef(d.instanceId(), d.instanceName()),
                 d.databaseName(), d.roleName(), login.username(), d.status().db(), d.connectionLimit(), d.sslmode(),
-                d.createdAt(), d.lastBackupAt(), null, null,
+                d.createdAt(), d.lastBackupAt(), d.deletionError(), null, null,
                 new Credentials(login.username(), login.password(), login.retiringRole(), login.retireAfter()),
                 ConnectionStrings.of(host, d.port(), d.databaseName(), login.username(), login.password(), d.sslmode()));
     }

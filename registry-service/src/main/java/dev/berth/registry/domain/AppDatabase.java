@@ -7,7 +7,8 @@ import java.util.UUID;
 /** An app database as the catalog holds it, with how apps reach its instance. No secret lives here. */
 public record AppDatabase(UUID id, UUID instanceId, String instanceName, String host, int port, String app,
         String environment, String databaseName, String roleName, String loginRole, Status status,
-        Integer connectionLimit, String sslmode, OffsetDateTime createdAt, OffsetDateTime lastBackupAt) {
+        Integer connectionLimit, String sslmode, OffsetDateTime createdAt, OffsetDateTime lastBackupAt,
+        String deletionError) {
 
     /** Where a database is in its life; stored lower-case. */
     public enum Status {
@@ -24,14 +25,15 @@ public record AppDatabase(UUID id, UUID instanceId, String instanceName, String 
 
     public static final String SELECT = "SELECT d.id, d.instance_id, i.name AS instance_name, i.host, i.port, d.app, "
             + "d.environment, d.database_name, d.role_name, d.login_role, d.status, d.connection_limit, d.sslmode, "
-            + "d.created_at, d.last_backup_at FROM app_databases d JOIN instances i ON i.id = d.instance_id ";
+            + "d.created_at, d.last_backup_at, d.deletion_error FROM app_databases d JOIN instances i ON i.id = d.instance_id ";
 
     public static AppDatabase of(Row r) {
         return new AppDatabase(r.getUUID("id"), r.getUUID("instance_id"), r.getString("instance_name"),
                 r.getString("host"), r.getInteger("port"), r.getString("app"), r.getString("environment"),
                 r.getString("database_name"), r.getString("role_name"), r.getString("login_role"),
                 Status.of(r.getString("status")), r.getInteger("connection_limit"), r.getString("sslmode"),
-                r.getOffsetDateTime("created_at"), r.getOffsetDateTime("last_backup_at"));
+                r.getOffsetDateTime("created_at"), r.getOffsetDateTime("last_backup_at"),
+                r.getString("deletion_error"));
     }
 
     /** The role apps log in as: the owner at first, a rotation login after a zero-downtime rotation. */

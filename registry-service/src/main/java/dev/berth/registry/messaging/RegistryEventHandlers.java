@@ -1,6 +1,8 @@
 package dev.berth.registry.messaging;
 
 import dev.berth.contracts.events.BackupCompleted;
+import dev.berth.contracts.events.BackupFailed;
+import dev.berth.registry.service.DatabaseService;
 import dev.berth.contracts.events.ContainerCreated;
 import dev.berth.contracts.events.ContainerRemoved;
 import dev.berth.contracts.events.EventEnvelope;
@@ -22,8 +24,13 @@ public class RegistryEventHandlers {
 
     static final String CONSUMER = "registry-service";
 
+    static final String PRE_DELETE = "pre-delete";
+
     @Inject
     EventConsumer consumer;
+
+    @Inject
+    DatabaseService databases;
 
     @Incoming("container-events")
     public Uni<Void> onContainerEvent(byte[] record) {
@@ -32,7 +39,8 @@ public class RegistryEventHandlers {
 
     @Incoming("backup-events")
     public Uni<Void> onBackupEvent(byte[] record) {
-        return consumer.consume(CONSUMER, record, this::applyBackupEvent);
+        return consumer.consume(CONSUMER, record, this::applyBackupEvent)
+                .call(() -> databases.finishDeletions());
     }
 
     private Uni<Void> applyContainerEvent(SqlConnection tx, EventEnvelope event) {
@@ -55,9 +63,21 @@ public class RegistryEventHandlers {
 
     private Uni<Void> applyBackupEvent(SqlConnection tx, EventEnvelope event) {
         if (event.data() instanceof BackupCompleted completed) {
-            return tx.preparedQuery("UPDATE app_databases SET last_backup_at = greatest(last_backup_at, $2) "
-                            + "WHERE id = $1")
-                    .execute(Tuple.of(uuidOrNull(completed.databaseId()), event.time()))
+            // A completed pre-delete backup moves a waiting deletion on; DatabaseService.finishDeletions drops it.
+            return tx.preparedQuery("UPDATE app_databases SET last_backup_at = greatest(last_backup_at, $2), "
+                            + "deletion_phase = CASE WHEN $3 AND deletion_phase = 'awaiting-backup' THEN 'backup-done' "
+                            + "ELSE deletion_phase END WHERE id = $1")
+                    .execute(Tuple.of(uuidOrNull(completed.databaseId()), event.time(),
+                            PRE_DELETE.equals(completed.reason())))
+                    .replaceWithVoid();
+        }
+        if (event.data() instanceof BackupFailed failed && PRE_DELETE.equals(failed.reason())) {
+            // No backup, no delete: the database stays, usable again, with the reason shown on it.
+            return tx.preparedQuery("UPDATE app_databases SET status = 'ready', deletion_phase = NULL, "
+                            + "deletion_error = $2, updated_at = now() WHERE id = $1 "
+                            + "AND deletion_phase = 'awaiting-backup'")
+                    .execute(Tuple.of(uuidOrNull(failed.databaseId()), "the pre-delete backup failed, so the "
+                            + "database was kept: " + failed.errorSummary()))
                     .replaceWithVoid();
         }
         return Uni.createFrom().voidItem();

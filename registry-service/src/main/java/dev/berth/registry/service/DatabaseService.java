@@ -3,6 +3,7 @@ package dev.berth.registry.service;
 import static dev.berth.registry.service.ProvisionerCalls.guarded;
 
 import dev.berth.contracts.events.CredentialsRotated;
+import dev.berth.contracts.events.DatabaseDeletionRequested;
 import dev.berth.contracts.events.DatabaseDropped;
 import dev.berth.contracts.events.DatabaseProvisioned;
 import dev.berth.contracts.events.EventEnvelope;
@@ -15,6 +16,7 @@ import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.domain.AppDatabase;
 import dev.berth.registry.domain.AppDatabase.Status;
 import dev.berth.registry.repository.AppDatabaseRepository;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -36,6 +38,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  */
 @ApplicationScoped
 public class DatabaseService {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DatabaseService.class);
 
     static final String SOURCE = "/berth/registry";
     private static final Set<String> SSL_MODES = Set.of("disable", "prefer", "require");
@@ -105,7 +109,7 @@ public class DatabaseService {
                 .flatMap(names -> pool.withTransaction(tx -> tx.query("SET LOCAL synchronous_commit = off").execute()
                                 .chain(() -> databases.insertPending(tx, new AppDatabase(id, instance,
                                         null, null, 0, app, environment, names.database(), names.role(), null,
-                                        Status.PENDING, limit, sslmode, null, null)))
+                                        Status.PENDING, limit, sslmode, null, null, null)))
                                 .call(() -> key == null ? Uni.createFrom().voidItem()
                                         : tx.preparedQuery("INSERT INTO idempotency_keys (key, request_hash, database_id) "
                                                 + "VALUES ($1, $2, $3)").execute(Tuple.of(key, hash, id))))
@@ -184,22 +188,60 @@ public class DatabaseService {
     }
 
     /** {@code delete}: sessions end, database and roles are dropped. {@code keep}: detached from its app only. */
+    /** Delete policies: drop now, detach, or drop only after a pre-delete backup completed. */
+    public static final String DELETE = "delete";
+    public static final String KEEP = "keep";
+    public static final String BACKUP_THEN_DELETE = "backup-then-delete";
+
+    /**
+     * {@code delete} drops at once; {@code keep} detaches; {@code backup-then-delete} starts the saga: the database
+     * waits in {@code deleting} while the backup service takes a pre-delete backup (asked for through the outbox,
+     * so it survives any restart), and {@link #finishDeletions()} drops it once that backup completed.
+     */
     public Uni<Void> delete(UUID id, String policy) {
-        if (!"delete".equals(policy) && !"keep".equals(policy)) {
-            throw new ProblemException(ProblemType.INVALID_REQUEST, "policy must be delete or keep");
+        if (!DELETE.equals(policy) && !KEEP.equals(policy) && !BACKUP_THEN_DELETE.equals(policy)) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST,
+                    "policy must be delete, keep or backup-then-delete, not '" + policy + "'");
         }
         return get(id).flatMap(db -> {
-            DatabaseDropped event = new DatabaseDropped(id.toString(), db.instanceId().toString(), db.databaseName(),
-                    policy);
-            if ("keep".equals(policy)) {
+            if (KEEP.equals(policy)) {
                 return pool.withTransaction(tx -> databases.setStatus(tx, id, Status.DETACHED, null)
-                        .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, event))));
+                        .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, dropped(db, policy)))));
             }
-            return pool.withTransaction(tx -> databases.setStatus(tx, id, Status.DELETING, null))
-                    .chain(() -> guarded(provisioner.drop(id)))
-                    .chain(() -> pool.withTransaction(tx -> databases.delete(tx, id)
-                            .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, event)))));
+            if (BACKUP_THEN_DELETE.equals(policy)) {
+                return pool.withTransaction(tx -> tx.preparedQuery("UPDATE app_databases SET status = 'deleting', "
+                                + "deletion_phase = 'awaiting-backup', deletion_error = NULL, updated_at = now() "
+                                + "WHERE id = $1").execute(Tuple.of(id))
+                        .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, new DatabaseDeletionRequested(
+                                id.toString(), db.instanceId().toString(), db.databaseName(), policy))))
+                        .replaceWithVoid());
+            }
+            return drop(db, policy);
         });
+    }
+
+    private Uni<Void> drop(AppDatabase db, String policy) {
+        return pool.withTransaction(tx -> databases.setStatus(tx, db.id(), Status.DELETING, null))
+                .chain(() -> guarded(provisioner.drop(db.id())))
+                .chain(() -> pool.withTransaction(tx -> databases.delete(tx, db.id())
+                        .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, dropped(db, policy))))));
+    }
+
+    private static DatabaseDropped dropped(AppDatabase db, String policy) {
+        return new DatabaseDropped(db.id().toString(), db.instanceId().toString(), db.databaseName(), policy);
+    }
+
+    /** Drops every database whose pre-delete backup has completed; retried on a schedule until it succeeds. */
+    @Scheduled(every = "10s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public Uni<Void> finishDeletions() {
+        return pool.query("SELECT id FROM app_databases WHERE deletion_phase = 'backup-done'").execute()
+                .onItem().transformToMulti(rows -> io.smallrye.mutiny.Multi.createFrom().iterable(rows))
+                .onItem().transformToUniAndConcatenate(row -> get(row.getUUID(0))
+                        .flatMap(db -> drop(db, BACKUP_THEN_DELETE))
+                        .onFailure().invoke(e -> LOG.warnf("dropping database %s after its pre-delete backup failed "
+                                + "for now (will retry): %s", row.getUUID(0), e.getMessage()))
+                        .onFailure().recoverWithNull())
+                .collect().last().replaceWithVoid();
     }
 
     private static String hash(String... parts) {
