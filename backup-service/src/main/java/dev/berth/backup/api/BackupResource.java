@@ -4,6 +4,7 @@ import dev.berth.backup.domain.Backup;
 import dev.berth.backup.domain.BackupReason;
 import dev.berth.backup.service.BackupCatalog;
 import dev.berth.backup.service.BackupService;
+import dev.berth.backup.service.BackupWorkers;
 import dev.berth.backup.storage.BackupFiles;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
@@ -44,6 +45,9 @@ public class BackupResource {
     @Inject
     BackupFiles files;
 
+    @Inject
+    BackupWorkers workers;
+
     @POST
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Take a backup now",
@@ -70,9 +74,12 @@ public class BackupResource {
     @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
     @Operation(summary = "Download the backup (pg_restore-ready custom-format dump), or its record",
             description = "Streams the dump with Content-Length, Content-Disposition and single-range Range support; "
-                    + "an encrypted backup is decrypted on the way. Send Accept: application/json for the record.")
+                    + "an encrypted backup is decrypted on the way. Send Accept: application/json for the record; "
+                    + "?waitSeconds=N (at most 600) first waits for a queued or running backup to finish.")
     public Response get(@PathParam("databaseId") String databaseId, @PathParam("backupId") UUID backupId,
-            @HeaderParam(HttpHeaders.ACCEPT) String accept, @HeaderParam("Range") String range) {
+            @HeaderParam(HttpHeaders.ACCEPT) String accept, @HeaderParam("Range") String range,
+            @QueryParam("waitSeconds") @DefaultValue("0") int waitSeconds) {
+        workers.awaitIdle(backupId, Waits.bounded(waitSeconds));
         Backup backup = service.require(databaseId, backupId);
         if (wantsJson(accept)) {
             return Response.ok(BackupView.of(backup), MediaType.APPLICATION_JSON).build();

@@ -5,12 +5,16 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.Set;
+import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -27,7 +31,7 @@ public class BackupWorkers {
     @Inject
     BackupConfig config;
 
-    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<UUID, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private ExecutorService pool;
 
     @PostConstruct
@@ -42,7 +46,8 @@ public class BackupWorkers {
 
     /** Queues a job under an id; false when that id is already queued or running. */
     public boolean submit(UUID id, Runnable job) {
-        if (!inFlight.add(id)) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (inFlight.putIfAbsent(id, done) != null) {
             return false;
         }
         pool.execute(() -> {
@@ -52,13 +57,34 @@ public class BackupWorkers {
                 LOG.errorf(e, "job %s failed unexpectedly", id);
             } finally {
                 inFlight.remove(id);
+                done.complete(null);
             }
         });
         return true;
     }
 
     public boolean busyWith(UUID id) {
-        return inFlight.contains(id);
+        return inFlight.containsKey(id);
+    }
+
+    /**
+     * Blocks the calling (worker) thread until job {@code id} is no longer queued or running, at most {@code max}:
+     * lets a client wait for its backup or restore in one request instead of polling.
+     */
+    public void awaitIdle(UUID id, Duration max) {
+        CompletableFuture<Void> done = inFlight.get(id);
+        if (done == null || max.isZero() || max.isNegative()) {
+            return;
+        }
+        try {
+            done.get(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException stillRunning) {
+            // the caller answers with the current state
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException impossible) {
+            // the future only ever completes normally
+        }
     }
 
     @PreDestroy

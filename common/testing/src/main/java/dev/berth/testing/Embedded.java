@@ -135,9 +135,13 @@ public final class Embedded {
 
     /**
      * Only the provisioner gets the default instance's admin password (the embedded PostgreSQL's superuser) and
-     * the vault key file; every other service reaches instances through it.
+     * the vault key file; every other service reaches instances through it. The backup service gets its directory.
      */
     private String instanceAdmin(String service, Path secrets) {
+        if ("backup".equals(service)) {
+            // Backups live next to the rest of the state; the operator can point BERTH_BACKUP_DIR elsewhere.
+            return "BERTH_BACKUP_DIR=" + secrets.getParent().resolve("backups") + "\n";
+        }
         if (!"provisioner".equals(service)) {
             return "";
         }
