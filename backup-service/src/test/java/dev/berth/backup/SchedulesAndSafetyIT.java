@@ -131,6 +131,24 @@ class SchedulesAndSafetyIT {
     }
 
     @Test
+    void aDamagedBackupFailsVerificationAndSaysWhy() throws Exception {
+        AppDb db = Databases.create("vbad");
+        db.sql("CREATE TABLE a (id int)");
+        JsonPath backup = Databases.backupNow(db.id());
+        java.nio.file.Path file = BackupAndRestoreIT.storageRoot().resolve(db.database())
+                .resolve(backup.getString("fileName"));
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        bytes[bytes.length - 20] ^= 0x04;
+        java.nio.file.Files.write(file, bytes);
+        String url = "/api/databases/" + db.id() + "/backups/" + backup.getString("id");
+
+        given().when().post(url + "/verify").then().statusCode(202);
+        given().accept(ContentType.JSON).queryParam("waitSeconds", 60).get(url).then()
+                .body("verification.status", equalTo("failed"))
+                .body("verification.detail", containsString("does not match the sha256"));
+    }
+
+    @Test
     void backupThenDeleteDropsTheDatabaseOnlyAfterItsPreDeleteBackupCompleted() {
         AppDb db = Databases.create("gone");
         given().baseUri(Databases.registry()).queryParam("policy", "backup-then-delete")

@@ -138,8 +138,13 @@ public class RestoreService {
                 intoNew(job, file);
             }
         } catch (IOException | RuntimeException e) {
-            // Only reached before the database was touched, or for a new database already removed again.
-            finish(jobId, RestorePhase.FAILED, message(e));
+            if (job.inPlace() && job.phase().touchedTheDatabase() && job.preRestoreBackupId() != null) {
+                // Resumed after a crash that had emptied the database, and the backup cannot be read now.
+                rollBack(job, job.preRestoreBackupId(), message(e));
+            } else {
+                // Before the database was touched, or a new database that was removed again.
+                finish(jobId, RestorePhase.FAILED, message(e));
+            }
         } finally {
             deleteWorkCopy(file);
         }
