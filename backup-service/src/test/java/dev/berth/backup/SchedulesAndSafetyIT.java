@@ -87,6 +87,13 @@ class SchedulesAndSafetyIT {
             given().get("/api/backup-schedules/" + db.id()).then().body("lastBackupAt", notNullValue())
                     .body("nextRunAt", notNullValue());
         }
+
+        // With the scheduled runs, the instance's roles were dumped too (pg_dumpall --globals-only).
+        await().atMost(Duration.ofSeconds(60)).until(() -> !given().get("/api/backups/globals").then()
+                .statusCode(200).extract().jsonPath().getList("storageKey").isEmpty());
+        String key = given().get("/api/backups/globals").then().extract().path("[0].storageKey");
+        String globals = java.nio.file.Files.readString(BackupAndRestoreIT.storageRoot().resolve(key));
+        assertTrue(globals.contains("CREATE ROLE " + dbs.get(0).user()), "the app roles can be rebuilt from it");
     }
 
     @Test
