@@ -11,9 +11,6 @@ import dev.berth.contracts.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -73,7 +70,7 @@ public class BackupRunner {
             LOG.infof("backup %s of %s completed: %d bytes in %d ms", backupId, conn.database(), result.sizeBytes(),
                     result.durationMs());
             retention.apply(queued.databaseId());
-        } catch (DumpFailed e) {
+        } catch (DumpFailed | ToolRun.ToolFailed e) {
             LOG.warnf("backup %s of %s failed: %s", backupId, conn.database(), e.getMessage());
             catalog.fail(queued, e.getMessage());
         } catch (IOException | RuntimeException e) {
@@ -87,20 +84,10 @@ public class BackupRunner {
         long started = System.nanoTime();
         String key = keyFor(conn.database(), backup.id());
         boolean encrypt = files.encrypting();
-        Path stderr = Files.createTempFile("pg_dump-", ".err");
         BackupFiles.Sink sink = files.create(key, backup.id().toString(), encrypt);
-        Process process = null;
         try {
-            process = tools.command("pg_dump", conn, List.of("--format=custom", "--no-password"))
-                    .redirectError(stderr.toFile()).start();
-            try (InputStream out = process.getInputStream()) {
-                copy(out, sink.plain());
-            }
-            int exit = ToolRun.await(process);
-            if (exit != 0) {
-                sink.abort();
-                throw new DumpFailed("pg_dump failed: " + ToolRun.summary(stderr, exit));
-            }
+            ToolRun.streamInto("pg_dump", tools.command("pg_dump", conn, List.of("--format=custom", "--no-password")),
+                    sink.plain());
             // The source's shape (compared with a restored copy when the backup is verified), read once pg_dump is
             // done so it takes no CPU from the dump.
             DatabaseShape source = shapeOf(conn);
@@ -110,24 +97,7 @@ public class BackupRunner {
                     source.tables(), source.rows());
         } catch (IOException | RuntimeException e) {
             sink.abort();
-            if (process != null) {
-                process.destroyForcibly();
-            }
             throw e;
-        } finally {
-            Files.deleteIfExists(stderr);
-        }
-    }
-
-    /**
-     * Drains pg_dump's stdout in 256 KiB reads (the JDK's transferTo reads 8 KiB at a time): fewer wake-ups of this
-     * thread per dumped megabyte on a busy host.
-     */
-    private static void copy(InputStream in, java.io.OutputStream out) throws IOException {
-        byte[] buffer = new byte[256 * 1024];
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            out.write(buffer, 0, n);
         }
     }
 

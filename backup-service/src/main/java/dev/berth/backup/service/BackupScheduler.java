@@ -105,11 +105,16 @@ public class BackupScheduler {
         return queued;
     }
 
-    /** Queues a restore test of each scheduled database's newest backup that was not verified yet; sweeps retention. */
+    /**
+     * Sweeps retention over every database that has backups (also dropped ones: their newest successful backup
+     * stays, older ones go by the policy), and queues a restore test of each scheduled database's newest backup that
+     * was not verified yet.
+     */
     public int verifyAndSweep() {
+        db.query("SELECT DISTINCT database_id FROM backups").execute().await().indefinitely()
+                .forEach(row -> retention.apply(row.getString(0)));
         int queued = 0;
         for (BackupSettings.Schedule s : settings.enabledSchedules()) {
-            retention.apply(s.databaseId());
             Backup latest = catalog.latestCompleted(s.databaseId()).orElse(null);
             if (latest != null && latest.verifyStatus() == null) {
                 workers.submit(latest.id(), () -> verifier.verify(latest.id()));

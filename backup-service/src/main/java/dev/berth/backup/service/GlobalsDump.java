@@ -12,9 +12,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -85,18 +82,10 @@ public class GlobalsDump {
         boolean encrypt = files.encrypting();
         String key = "_instances/" + instanceId + "/globals-" + LocalDateTime.now().format(STAMP) + "-"
                 + id.toString().substring(0, 8) + (encrypt ? ".sql.enc" : ".sql");
-        Path stderr = Files.createTempFile("pg_dumpall-", ".err");
         BackupFiles.Sink sink = files.create(key, id.toString(), encrypt);
         try {
-            Process process = tools.command("pg_dumpall", conn, List.of("--globals-only", "--no-password"))
-                    .redirectError(stderr.toFile()).start();
-            try (InputStream out = process.getInputStream()) {
-                out.transferTo(sink.plain());
-            }
-            int exit = ToolRun.await(process);
-            if (exit != 0) {
-                throw new IOException("pg_dumpall failed: " + ToolRun.summary(stderr, exit));
-            }
+            ToolRun.streamInto("pg_dumpall", tools.command("pg_dumpall", conn,
+                    List.of("--globals-only", "--no-password")), sink.plain());
             BackupFiles.Written written = sink.finish();
             db.preparedQuery("INSERT INTO instance_globals (id, instance_id, storage_key, size_bytes, sha256, encrypted) "
                             + "VALUES ($1, $2, $3, $4, $5, $6)")
@@ -107,8 +96,6 @@ public class GlobalsDump {
         } catch (IOException | RuntimeException e) {
             sink.abort();
             throw e;
-        } finally {
-            Files.deleteIfExists(stderr);
         }
     }
 

@@ -14,7 +14,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -146,7 +145,7 @@ public class RestoreService {
                 finish(jobId, RestorePhase.FAILED, message(e));
             }
         } finally {
-            deleteWorkCopy(file);
+            files.discardWorkCopy(file);
         }
     }
 
@@ -195,7 +194,7 @@ public class RestoreService {
             finish(job.id(), RestorePhase.FAILED, why + "; rolling back also failed (" + message(e)
                     + "); restore backup " + preRestoreBackup + " by hand");
         } finally {
-            deleteWorkCopy(file);
+            files.discardWorkCopy(file);
         }
     }
 
@@ -236,16 +235,6 @@ public class RestoreService {
     private void finish(UUID id, RestorePhase phase, String error) {
         db.preparedQuery("UPDATE restore_jobs SET phase = $2, finished_at = now(), error = $3 WHERE id = $1")
                 .execute(Tuple.of(id, phase.name(), error)).await().indefinitely();
-    }
-
-    private void deleteWorkCopy(Path file) {
-        if (file != null && files.isWorkCopy(file)) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // the work directory is emptied at start as well
-            }
-        }
     }
 
     static String message(Throwable e) {

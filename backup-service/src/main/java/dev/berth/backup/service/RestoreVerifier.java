@@ -5,11 +5,9 @@ import dev.berth.backup.client.ProvisionerClient;
 import dev.berth.backup.domain.Backup;
 import dev.berth.backup.engine.DatabaseShape;
 import dev.berth.backup.storage.BackupFiles;
-import dev.berth.contracts.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.UUID;
@@ -62,13 +60,7 @@ public class RestoreVerifier {
             failure = RestoreService.message(e);
         } finally {
             dropScratch(backup, scratch);
-            if (file != null && files.isWorkCopy(file)) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // emptied at start as well
-                }
-            }
+            files.discardWorkCopy(file);
         }
         if (failure != null) {
             LOG.warnf("backup %s of %s is NOT restorable: %s", backupId, backup.databaseName(), failure);

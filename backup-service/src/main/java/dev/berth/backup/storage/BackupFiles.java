@@ -137,9 +137,16 @@ public class BackupFiles {
         }
     }
 
-    /** Whether a path was made by {@link #materialize} (and so is the caller's to delete). */
-    public boolean isWorkCopy(Path path) {
-        return path.toAbsolutePath().startsWith(Path.of(config.workDir()).toAbsolutePath());
+    /** Deletes a copy {@link #materialize} made in the work directory; leaves a stored backup file alone. */
+    public void discardWorkCopy(Path path) {
+        if (path == null || !path.toAbsolutePath().startsWith(Path.of(config.workDir()).toAbsolutePath())) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // the work directory is emptied at every start as well
+        }
     }
 
     private static void checkDigest(String key, InputStream in, OutputStream out, String expected) throws IOException {

@@ -9,6 +9,19 @@ public interface GatewayConfig {
 
     Activity activity();
 
+    Services services();
+
+    /** Where the gateway forwards each service's /api routes. */
+    interface Services {
+        /** {@code BERTH_REGISTRY_URL}: databases, instances, reconciliation. */
+        @WithDefault("http://127.0.0.1:8081")
+        String registry();
+
+        /** {@code BERTH_BACKUP_URL}: backups, restores, schedules, backup settings and health. */
+        @WithDefault("http://127.0.0.1:8083")
+        String backup();
+    }
+
     interface Activity {
         /** Entries {@code GET /api/activity} returns when no limit is given. */
         @WithDefault("50")
