@@ -80,7 +80,7 @@ public class BackupResource {
             @HeaderParam(HttpHeaders.ACCEPT) String accept, @HeaderParam("Range") String range,
             @QueryParam("waitSeconds") @DefaultValue("0") int waitSeconds) {
         workers.awaitIdle(backupId, Waits.bounded(waitSeconds));
-        Backup backup = service.require(databaseId, backupId);
+        Backup backup = catalog.require(databaseId, backupId);
         if (wantsJson(accept)) {
             return Response.ok(BackupView.of(backup), MediaType.APPLICATION_JSON).build();
         }

@@ -15,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** A database's backup schedule: its own values where it overrides the global settings, and how it stands. */
@@ -68,8 +69,10 @@ public class ScheduleResource {
 
     private ScheduleView view(BackupSettings.Schedule s) {
         BackupSettings.Effective eff = settings.effective(s, settings.global());
-        OffsetDateTime lastBackup = catalog.latestCompleted(s.databaseId()).map(Backup::finishedAt).orElse(null);
-        OffsetDateTime lastVerified = catalog.list(s.databaseId()).stream()
+        List<Backup> backups = catalog.list(s.databaseId());
+        OffsetDateTime lastBackup = backups.stream().filter(Backup::completed).map(Backup::finishedAt)
+                .max(OffsetDateTime::compareTo).orElse(null);
+        OffsetDateTime lastVerified = backups.stream()
                 .filter(b -> "passed".equals(b.verifyStatus())).map(Backup::verifiedAt)
                 .max(OffsetDateTime::compareTo).orElse(null);
         return new ScheduleView(s.databaseId(), s.databaseName(), eff.cron(), eff.retentionDays(), eff.keepLast(),

@@ -6,6 +6,8 @@ import dev.berth.backup.domain.BackupStatus;
 import dev.berth.contracts.events.BackupCompleted;
 import dev.berth.contracts.events.BackupFailed;
 import dev.berth.contracts.events.EventEnvelope;
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
 import dev.berth.outbox.Outbox;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -13,9 +15,12 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -83,6 +88,40 @@ public class BackupCatalog {
     public Optional<Backup> find(UUID id) {
         return first(db.preparedQuery("SELECT " + Backup.COLUMNS + " FROM backups WHERE id = $1")
                 .execute(Tuple.of(id)).await().indefinitely());
+    }
+
+    /** A backup of that database; 404 otherwise. */
+    public Backup require(String databaseId, UUID backupId) {
+        return find(backupId).filter(b -> b.databaseId().equals(databaseId))
+                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "database " + databaseId
+                        + " has no backup " + backupId));
+    }
+
+    /** A completed backup of that database; 404 otherwise, 409 while it is not completed ({@code why} says for what). */
+    public Backup requireCompleted(String databaseId, UUID backupId, String why) {
+        Backup b = require(databaseId, backupId);
+        if (!b.completed()) {
+            throw new ProblemException(ProblemType.CONFLICT, "backup " + backupId + " is " + b.status().value()
+                    + "; only a completed backup " + why);
+        }
+        return b;
+    }
+
+    /** Per database: the newest completed backup's end, the newest failure's error, the newest attempt's start. */
+    public record Summary(OffsetDateTime lastSuccessAt, String lastError, OffsetDateTime lastStartedAt) {
+    }
+
+    /** {@link Summary} of every database in one query (newest = latest started, as in {@link #list}). */
+    public Map<String, Summary> summaries() {
+        Map<String, Summary> byDatabase = new HashMap<>();
+        db.query("SELECT database_id, "
+                        + "(array_agg(finished_at ORDER BY started_at DESC, id) FILTER (WHERE status = 'completed'))[1], "
+                        + "(array_agg(error ORDER BY started_at DESC, id) FILTER (WHERE status = 'failed'))[1], "
+                        + "max(started_at) FROM backups GROUP BY database_id")
+                .execute().await().indefinitely()
+                .forEach(r -> byDatabase.put(r.getString(0), new Summary(r.getOffsetDateTime(1), r.getString(2),
+                        r.getOffsetDateTime(3))));
+        return byDatabase;
     }
 
     public List<Backup> list(String databaseId) {

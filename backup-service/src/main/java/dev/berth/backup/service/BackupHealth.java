@@ -1,7 +1,6 @@
 package dev.berth.backup.service;
 
 import dev.berth.backup.config.BackupConfig;
-import dev.berth.backup.domain.Backup;
 import dev.berth.backup.domain.BackupStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -81,6 +80,8 @@ public class BackupHealth {
             return new Report(false, schedules.size(), late);
         }
         ZonedDateTime judgedAt = now.minus(config.healthGrace());
+        Map<String, BackupCatalog.Summary> summaries = catalog.summaries();
+        BackupCatalog.Summary none = new BackupCatalog.Summary(null, null, null);
         for (BackupSettings.Schedule s : schedules) {
             BackupSettings.Effective eff = settings.effective(s, global);
             Optional<ZonedDateTime> due = Cron.last(eff.cron(), judgedAt);
@@ -88,20 +89,16 @@ public class BackupHealth {
                 continue; // not due even once since the schedule exists
             }
             OffsetDateTime dueAt = due.get().toOffsetDateTime();
-            List<Backup> backups = catalog.list(s.databaseId());
-            Optional<Backup> lastOk = backups.stream().filter(Backup::completed).findFirst();
-            if (lastOk.isPresent() && !lastOk.get().finishedAt().isBefore(dueAt)) {
+            BackupCatalog.Summary b = summaries.getOrDefault(s.databaseId(), none);
+            if (b.lastSuccessAt() != null && !b.lastSuccessAt().isBefore(dueAt)) {
                 continue;
             }
-            String lastError = backups.stream().filter(b -> b.status() == BackupStatus.FAILED).findFirst()
-                    .map(Backup::error).orElse(null);
-            String reason = lastOk.isEmpty() ? "never backed up successfully; a backup was due at " + dueAt
+            String reason = b.lastSuccessAt() == null ? "never backed up successfully; a backup was due at " + dueAt
                     : "no successful backup since the run due at " + dueAt;
-            if (lastError == null && backups.stream().noneMatch(b -> !b.startedAt().isBefore(dueAt))) {
+            if (b.lastError() == null && (b.lastStartedAt() == null || b.lastStartedAt().isBefore(dueAt))) {
                 reason += " — and no backup was even attempted (is the scheduler running?)";
             }
-            late.add(new Overdue(s.databaseId(), s.databaseName(), dueAt,
-                    lastOk.map(Backup::finishedAt).orElse(null), lastError, reason));
+            late.add(new Overdue(s.databaseId(), s.databaseName(), dueAt, b.lastSuccessAt(), b.lastError(), reason));
         }
         return new Report(true, schedules.size(), late);
     }

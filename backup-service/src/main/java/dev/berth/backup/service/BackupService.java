@@ -49,23 +49,8 @@ public class BackupService {
         return catalog.find(id).orElseThrow();
     }
 
-    public Backup require(String databaseId, UUID backupId) {
-        return catalog.find(backupId).filter(b -> b.databaseId().equals(databaseId))
-                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "database " + databaseId
-                        + " has no backup " + backupId));
-    }
-
-    public Backup requireCompleted(String databaseId, UUID backupId) {
-        Backup b = require(databaseId, backupId);
-        if (!b.completed()) {
-            throw new ProblemException(ProblemType.CONFLICT, "backup " + backupId + " is " + b.status().value()
-                    + "; only a completed backup has a file");
-        }
-        return b;
-    }
-
     public Backup verify(String databaseId, UUID backupId) {
-        Backup b = requireCompleted(databaseId, backupId);
+        Backup b = catalog.requireCompleted(databaseId, backupId, "can be verified");
         catalog.verifying(b.id());
         workers.submit(b.id(), () -> verifier.verify(b.id()));
         return catalog.find(b.id()).orElseThrow();
@@ -73,7 +58,7 @@ public class BackupService {
 
     /** Deletes a finished backup's file and record; a queued or running one cannot be deleted. */
     public void delete(String databaseId, UUID backupId) throws IOException {
-        Backup b = require(databaseId, backupId);
+        Backup b = catalog.require(databaseId, backupId);
         if (b.status() == BackupStatus.QUEUED || b.status() == BackupStatus.RUNNING || workers.busyWith(b.id())) {
             throw new ProblemException(ProblemType.CONFLICT, "backup " + backupId + " is in use (" + b.status().value()
                     + " or being verified); delete it when it has finished");

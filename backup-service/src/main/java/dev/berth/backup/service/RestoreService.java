@@ -68,13 +68,7 @@ public class RestoreService {
         if (!"in-place".equals(target) && !"new".equals(target)) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "target must be in-place or new, not '" + target + "'");
         }
-        Backup backup = catalog.find(backupId).filter(b -> b.databaseId().equals(databaseId))
-                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "database " + databaseId
-                        + " has no backup " + backupId));
-        if (!backup.completed()) {
-            throw new ProblemException(ProblemType.CONFLICT, "backup " + backupId + " is " + backup.status().value()
-                    + "; only a completed backup can be restored");
-        }
+        catalog.requireCompleted(databaseId, backupId, "can be restored");
         if (running(databaseId).isPresent()) {
             throw new ProblemException(ProblemType.CONFLICT, "a restore of database " + databaseId
                     + " is already running");

@@ -130,13 +130,6 @@ public class BackupFiles {
         }
     }
 
-    /** Reads the whole backup and compares its sha256 with the recorded one (422 when they differ). */
-    public void verify(String key, String backupId, boolean encrypted, String expectedSha256) throws IOException {
-        try (InputStream in = open(key, backupId, encrypted, 0)) {
-            checkDigest(key, in, OutputStream.nullOutputStream(), expectedSha256);
-        }
-    }
-
     /** Deletes a copy {@link #materialize} made in the work directory; leaves a stored backup file alone. */
     public void discardWorkCopy(Path path) {
         if (path == null || !path.toAbsolutePath().startsWith(Path.of(config.workDir()).toAbsolutePath())) {

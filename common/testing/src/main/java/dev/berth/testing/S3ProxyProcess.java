@@ -61,11 +61,8 @@ public final class S3ProxyProcess {
                     "s3proxy.credential=" + SECRET_KEY,
                     "jclouds.provider=filesystem",
                     "jclouds.filesystem.basedir=" + data));
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-jar", jar.toString(), "--properties", props.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
-            ProcessWatchdog.guard("kill " + process.pid() + " 2>/dev/null");
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+            Process process = ServiceProcess.launchJava(List.of("-jar", jar.toString(), "--properties",
+                    props.toString()), dir.resolve("s3proxy.log"));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {

@@ -72,8 +72,7 @@ public final class ServiceProcess {
         PostgresCluster pg = infra.postgres();
         pg.ensureDatabase(database, PostgresCluster.ADMIN_USER);
         int port = FreePorts.next();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        List<String> command = new ArrayList<>();
         Map<String, String> settings = new HashMap<>(serviceSettings);
         settings.put("quarkus.http.port", String.valueOf(port));
         settings.put("quarkus.datasource.reactive.url", pg.reactiveUrl(database));
@@ -85,16 +84,27 @@ public final class ServiceProcess {
         command.addAll(List.of("-jar", jar.toString()));
         Path log = infra.dir(name + ".log");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            ProcessWatchdog.guard("kill " + process.pid() + " 2>/dev/null");
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+            Process process = launchJava(command, log);
             ServiceProcess started = new ServiceProcess(process, port);
             started.awaitReady(name, readyPath, log);
             return started;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts {@code java -Xmx256m <args>} from this JVM's Java with its output in {@code log}; stopped at JVM exit,
+     * and by the watchdog if this JVM dies without running its hooks.
+     */
+    static Process launchJava(List<String> args, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessWatchdog.guard("kill " + process.pid() + " 2>/dev/null");
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+        return process;
     }
 
     private void awaitReady(String name, String readyPath, Path log) {

@@ -13,6 +13,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -39,8 +40,14 @@ public class RegistryEventHandlers {
 
     @Incoming("backup-events")
     public Uni<Void> onBackupEvent(byte[] record) {
-        return consumer.consume(CONSUMER, record, this::applyBackupEvent)
-                .call(() -> databases.finishDeletions());
+        AtomicBoolean deletionMayGoOn = new AtomicBoolean();
+        return consumer.consume(CONSUMER, record, (tx, event) -> {
+                    deletionMayGoOn.set(event.data() instanceof BackupCompleted completed
+                            && PRE_DELETE.equals(completed.reason()));
+                    return applyBackupEvent(tx, event);
+                })
+                // Only a completed pre-delete backup can let a deletion go on; the scheduled retry covers the rest.
+                .call(() -> deletionMayGoOn.get() ? databases.finishDeletions() : Uni.createFrom().voidItem());
     }
 
     private Uni<Void> applyContainerEvent(SqlConnection tx, EventEnvelope event) {
