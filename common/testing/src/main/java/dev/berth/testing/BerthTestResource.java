@@ -8,7 +8,8 @@ import java.util.Map;
  * own database (created if missing), e.g. {@code berth_registry}; {@code provisioner-pool-size} makes the harness'
  * PostgreSQL the provisioner's default instance with that warm pool size; {@code provisioner-process-pool-size} starts
  * the real provisioner ({@link ServiceProcess}) and points the registry at it; {@code registry-process} (any value)
- * also starts the real registry and points the backup service at both.
+ * also starts the real registry and points the backup service at both; {@code podman} (any value) starts this JVM's
+ * {@link PodmanService} and points the provisioner at it (the provisioner process always gets it).
  */
 public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -16,6 +17,7 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
     private int poolSize = -1;
     private int provisionerProcessPool = -1;
     private boolean registryProcess;
+    private boolean podman;
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -24,6 +26,7 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
             provisionerProcessPool = Integer.parseInt(initArgs.get("provisioner-process-pool-size"));
         }
         registryProcess = initArgs.containsKey("registry-process");
+        podman = initArgs.containsKey("podman");
         if (initArgs.containsKey("provisioner-pool-size")) {
             poolSize = Integer.parseInt(initArgs.get("provisioner-pool-size"));
         }
@@ -43,6 +46,9 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
                 "quarkus.devservices.enabled", "false"));
         if (poolSize >= 0) {
             settings.putAll(infra.provisionerSettings(poolSize));
+        }
+        if (podman) {
+            settings.putAll(PodmanService.get().provisionerSettings());
         }
         if (provisionerProcessPool >= 0) {
             settings.put("quarkus.rest-client.provisioner.url", ServiceProcess.provisioner(provisionerProcessPool).url());

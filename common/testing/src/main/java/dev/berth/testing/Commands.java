@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs host commands (initdb, pg_ctl, psql) to completion, as the {@code postgres} user when we are root. */
-final class Commands {
+public final class Commands {
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
@@ -49,7 +49,7 @@ final class Commands {
         return Path.of(program).getFileName().toString();
     }
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     static Result tryRun(List<String> command, Path workDir, long timeoutSeconds, String stdin) {

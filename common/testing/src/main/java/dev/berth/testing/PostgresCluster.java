@@ -87,11 +87,16 @@ public final class PostgresCluster {
             }
             handOverToPostgres(base);
             handOverToPostgres(socketDir());
+            boolean hbaChanged = allowContainerNetworks();
             if (isRunning()) {
+                if (hbaChanged) {
+                    Commands.run(Commands.asPostgres(List.of(bin("pg_ctl"), "-D", dataDir().toString(), "reload")),
+                            base, 30);
+                }
                 return;
             }
             List<String> options = new ArrayList<>(List.of("-p", String.valueOf(port), "-k", socketDir().toString(),
-                    "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"));
+                    "-c", "listen_addresses=*", "-c", "max_connections=300"));
             if (!durable) {
                 options.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
             }
@@ -152,6 +157,9 @@ public final class PostgresCluster {
         sql("postgres", verb + " ROLE " + name + " LOGIN PASSWORD '" + password + "'");
     }
 
+    /** Berth's default {@code berth-data} subnet and the tests' own ({@link PodmanService#SUBNET}). */
+    static final List<String> CONTAINER_SUBNETS = List.of("172.30.0.0/16", PodmanService.SUBNET);
+
     static String randomSecret() {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
@@ -162,6 +170,27 @@ public final class PostgresCluster {
         if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("not a plain identifier: " + name);
         }
+    }
+
+    /**
+     * App containers reach this cluster through their network's gateway (Podman's {@code host.containers.internal}),
+     * so it listens on every address; pg_hba admits, besides loopback, only Berth's container networks (scram).
+     */
+    private boolean allowContainerNetworks() throws IOException {
+        Path hba = dataDir().resolve("pg_hba.conf");
+        String current = Files.readString(hba);
+        StringBuilder missing = new StringBuilder();
+        for (String subnet : CONTAINER_SUBNETS) {
+            String line = "host all all " + subnet + " scram-sha-256";
+            if (!current.contains(line)) {
+                missing.append(line).append('\n');
+            }
+        }
+        if (!missing.isEmpty()) {
+            Files.writeString(hba, "# Berth's container networks (berth-data and the tests' network)\n" + missing,
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
+        return !missing.isEmpty();
     }
 
     private void initdb() throws IOException {

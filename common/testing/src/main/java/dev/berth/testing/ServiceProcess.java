@@ -37,6 +37,7 @@ public final class ServiceProcess {
         if (provisioner == null) {
             TestInfrastructure infra = TestInfrastructure.get();
             Map<String, String> settings = new HashMap<>(infra.provisionerSettings(poolSize));
+            settings.putAll(PodmanService.get().provisionerSettings());
             provisioner = start("provisioner", "berth_provisioner", settings,
                     "/internal/instances/00000000-0000-4000-8000-000000000001/inventory");
         }

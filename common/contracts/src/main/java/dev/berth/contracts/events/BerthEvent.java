@@ -6,7 +6,8 @@ package dev.berth.contracts.events;
  * events stay in order on one partition.
  */
 public sealed interface BerthEvent
-        permits DatabaseProvisioned, DatabaseDropped, ContainerCreated, ContainerRemoved, BackupCompleted,
+        permits DatabaseProvisioned, DatabaseDropped, ContainerCreated, ContainerStarted, ContainerStopped,
+        ContainerDied, ContainerRemoved, BackupCompleted,
         BackupFailed, CredentialsRotated, DatabaseDeletionRequested {
 
     /** The id of the database, container or backup this event is about; also the Kafka record key. */

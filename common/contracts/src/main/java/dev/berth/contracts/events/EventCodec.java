@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
 public final class EventCodec {
 
     private static final Map<String, Class<? extends BerthEvent>> TYPES = List.<Class<? extends BerthEvent>>of(
-                    DatabaseProvisioned.class, DatabaseDropped.class, ContainerCreated.class, ContainerRemoved.class,
+                    DatabaseProvisioned.class, DatabaseDropped.class, ContainerCreated.class, ContainerStarted.class,
+                    ContainerStopped.class, ContainerDied.class, ContainerRemoved.class,
                     BackupCompleted.class, BackupFailed.class, CredentialsRotated.class,
                     DatabaseDeletionRequested.class)
             .stream().collect(Collectors.toUnmodifiableMap(EventEnvelope::typeOf, Function.identity()));

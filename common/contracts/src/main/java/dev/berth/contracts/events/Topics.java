@@ -25,7 +25,7 @@ public final class Topics {
                 || type == DatabaseDeletionRequested.class) {
             return DATABASES;
         }
-        if (type == ContainerCreated.class || type == ContainerRemoved.class) {
+        if (type.getSimpleName().startsWith("Container")) {
             return CONTAINERS;
         }
         if (type == BackupCompleted.class || type == BackupFailed.class) {

@@ -10,8 +10,11 @@ public enum ProblemType {
     INSTANCE_REJECTED("instance-rejected", "The instance cannot be used", 422),
     BACKUP_REFUSED("backup-refused", "The backup cannot be taken", 422),
     BACKUP_CORRUPT("backup-corrupt", "The backup file does not match its checksum", 422),
+    IMAGE_MISSING("image-missing", "The image is not on this host", 422),
+    PORT_IN_USE("port-in-use", "The host port is taken", 409),
     NOT_IMPLEMENTED("not-implemented", "Not available yet", 501),
     INSTANCE_UNAVAILABLE("instance-unavailable", "The database server is unavailable", 503),
+    RUNTIME_UNAVAILABLE("container-runtime-unavailable", "Podman is not available", 503),
     DEPENDENCY_UNAVAILABLE("service-unavailable", "A Berth service is unavailable", 503),
     INTERNAL("internal-error", "Something went wrong inside Berth", 500);
 

@@ -1,0 +1,20 @@
+package dev.berth.contracts.catalog;
+
+/** The labels Berth reads and sets on containers. */
+public final class ContainerLabels {
+
+    /** Which Berth made or admitted the container ({@code berth.containers.owner}); the watcher follows these. */
+    public static final String OWNER = "berth.owner";
+    /** The app the container belongs to. */
+    public static final String APP = "berth.app";
+    /**
+     * On create through the hook: {@code none} opts out of detection, a database id binds that database. On the
+     * created container: the id of the database bound to it.
+     */
+    public static final String DATABASE = "berth.database";
+    /** The value of {@link #DATABASE} that opts a container out. */
+    public static final String NO_DATABASE = "none";
+
+    private ContainerLabels() {
+    }
+}

@@ -1,0 +1,131 @@
+package dev.berth.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * This test JVM's Podman API service: {@code deploy/podman/service.sh} (the same script Berth runs, with its runtime
+ * fallback) on a private unix socket, over the host's real Podman and its locally built {@code localhost/berth/*}
+ * images. Every container the services create in this JVM carries the label {@code berth.owner=<owner()>}; they
+ * are removed at JVM exit, and by the watchdog if the JVM dies.
+ */
+public final class PodmanService {
+
+    /** The image an app test runs (Debian with psql, no entrypoint): a test can connect from inside the container. */
+    public static final String APP_IMAGE = "localhost/berth/base:bookworm";
+    /** The data network of tests: like Berth's {@code berth-data}, on a subnet of its own. */
+    public static final String NETWORK = "berth-it-data";
+    public static final String SUBNET = "172.31.240.0/24";
+
+    private static PodmanService instance;
+
+    private final Path socket;
+    private final String owner;
+    private final Process process;
+
+    private PodmanService(Path socket, String owner, Process process) {
+        this.socket = socket;
+        this.owner = owner;
+        this.process = process;
+    }
+
+    /** The running service of this JVM, started on first use; fails with a clear message without Podman. */
+    public static synchronized PodmanService get() {
+        if (instance == null) {
+            instance = start();
+        }
+        return instance;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    /** The {@code berth.owner} label value of this JVM's containers (Berth's {@code berth.containers.owner}). */
+    public String owner() {
+        return owner;
+    }
+
+    /** Runs the podman CLI against this service ({@code podman --url unix://…}) and returns its result. */
+    public Commands.Result podman(String... args) {
+        List<String> command = new ArrayList<>(List.of("podman", "--url", "unix://" + socket));
+        command.addAll(List.of(args));
+        return Commands.tryRun(command, null, 120, null);
+    }
+
+    /** The provisioner settings that point it at this service and its test network. */
+    public java.util.Map<String, String> provisionerSettings() {
+        return java.util.Map.of(
+                "berth.containers.socket", socket.toString(),
+                "berth.containers.owner", owner,
+                "berth.containers.network", NETWORK,
+                "berth.containers.subnet", SUBNET);
+    }
+
+    private static PodmanService start() {
+        if (Commands.tryRun(List.of("sh", "-c", "command -v podman"), null, 10, null).exitCode() != 0) {
+            throw new IllegalStateException("podman is not installed: run ./berth test (it installs podman, runc and "
+                    + "debootstrap and builds the images) or apt-get install -y podman runc");
+        }
+        if (Commands.tryRun(List.of("podman", "image", "exists", APP_IMAGE), null, 30, null).exitCode() != 0) {
+            throw new IllegalStateException("the image " + APP_IMAGE + " is missing: build it with "
+                    + "deploy/images/build.sh (./berth test does)");
+        }
+        Path script = Path.of(System.getProperty("berth.it.podman-script", "../deploy/podman/service.sh"));
+        if (!Files.isExecutable(script)) {
+            throw new IllegalStateException("cannot find " + script + " (set -Dberth.it.podman-script)");
+        }
+        TestInfrastructure infra = TestInfrastructure.get();
+        Path socket = infra.dir("podman").resolve("podman.sock");
+        String owner = "it-" + ProcessHandle.current().pid();
+        Path log = infra.dir("podman.log");
+        try {
+            Files.createDirectories(socket.getParent());
+            Process process = new ProcessBuilder(script.toString(), socket.toString()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            String cleanup = "podman rm -f -t 0 --filter label=berth.owner=" + owner + " >/dev/null 2>&1; "
+                    + "podman volume prune -f --filter label=berth.owner=" + owner + " >/dev/null 2>&1";
+            ProcessWatchdog.guard(cleanup + "; kill " + process.pid() + " 2>/dev/null");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                Commands.tryRun(List.of("sh", "-c", cleanup), null, 120, null);
+                process.destroy();
+            }, "berth-podman-stop"));
+            PodmanService service = new PodmanService(socket, owner, process);
+            service.awaitReady(log);
+            if (service.podman("network", "exists", NETWORK).exitCode() != 0) {
+                Commands.Result created = service.podman("network", "create", "--subnet", SUBNET, NETWORK);
+                if (created.exitCode() != 0 && service.podman("network", "exists", NETWORK).exitCode() != 0) {
+                    throw new IllegalStateException("cannot create the test network " + NETWORK + ": "
+                            + created.output());
+                }
+            }
+            return service;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the Podman service: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReady(Path log) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the Podman service exited with " + process.exitValue() + "; see "
+                        + log);
+            }
+            if (Files.exists(socket) && podman("version", "--format", "{{.Server.Version}}").exitCode() == 0) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the Podman service", e);
+            }
+        }
+        throw new IllegalStateException("the Podman service was not ready within 60 s; see " + log);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.berth.provisioner.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code berth.containers.*}: the Podman service Berth runs app containers on; documented in the README. */
+@ConfigMapping(prefix = "berth.containers")
+public interface ContainersConfig {
+
+    /** The Podman API socket ({@code podman system service}); without it the container API answers 503. */
+    Optional<String> socket();
+
+    /** Value of the {@code berth.owner} label on every container Berth makes; the watcher follows only these. */
+    @WithDefault("berth")
+    String owner();
+
+    /** The network app containers join (created if missing) so they reach Berth's databases. */
+    @WithDefault("berth-data")
+    String network();
+
+    @WithDefault("172.30.0.0/16")
+    String subnet();
+
+    /** Seconds a container gets to stop before it is killed. */
+    @WithDefault("10s")
+    Duration stopTimeout();
+
+    /** Follow Podman's event stream and publish container lifecycle events. */
+    @WithDefault("true")
+    boolean watchEvents();
+
+    /** Wait before reconnecting a broken event stream. */
+    @WithDefault("1s")
+    Duration watchRetry();
+}

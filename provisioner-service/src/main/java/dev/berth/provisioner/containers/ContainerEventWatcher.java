@@ -1,0 +1,159 @@
+package dev.berth.provisioner.containers;
+
+import dev.berth.contracts.catalog.ContainerLabels;
+import dev.berth.contracts.events.BerthEvent;
+import dev.berth.contracts.events.ContainerCreated;
+import dev.berth.contracts.events.ContainerDied;
+import dev.berth.contracts.events.ContainerRemoved;
+import dev.berth.contracts.events.ContainerStarted;
+import dev.berth.contracts.events.ContainerStopped;
+import dev.berth.contracts.events.EventEnvelope;
+import dev.berth.outbox.Outbox;
+import dev.berth.outbox.OutboxRelay;
+import dev.berth.provisioner.podman.PodmanClient.EventStreamHandle;
+import dev.berth.provisioner.podman.PodmanEvent;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Follows Podman's event stream for Berth's containers (label {@code berth.owner}) on a thread of its own and turns
+ * create/start/stop/died/remove into {@code Container*} events: each written to the outbox in the same transaction
+ * as the watcher's position, then relayed at once. After a restart (or a broken stream) it resumes from that
+ * position; an event seen twice gets the same event id, so consumers apply it once.
+ */
+@ApplicationScoped
+public class ContainerEventWatcher {
+
+    private static final Logger LOG = Logger.getLogger(ContainerEventWatcher.class);
+    private static final URI SOURCE = URI.create("/berth/provisioner");
+    private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
+
+    @Inject
+    ContainerRuntime runtime;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    OutboxRelay relay;
+
+    private final EventStreamHandle handle = new EventStreamHandle();
+    private volatile boolean stopping;
+    private volatile Thread thread;
+
+    void onStart(@Observes StartupEvent start) {
+        if (!runtime.configured() || !runtime.config().watchEvents()) {
+            return;
+        }
+        thread = new Thread(this::run, "berth-podman-events");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent stop) {
+        stopping = true;
+        handle.close();
+        Thread current = thread;
+        if (current != null) {
+            current.interrupt();
+        }
+    }
+
+    private void run() {
+        boolean warned = false;
+        while (!stopping) {
+            try {
+                long since = position();
+                runtime.client().followEvents(since, List.of(ContainerLabels.OWNER + "=" + runtime.config().owner()),
+                        event -> record(event, since), handle);
+                warned = false;
+            } catch (RuntimeException e) {
+                if (stopping) {
+                    return;
+                }
+                if (!warned) {
+                    LOG.warnf("container events: %s; retrying every %s", e.getMessage(), runtime.config().watchRetry());
+                    warned = true;
+                }
+            }
+            try {
+                Thread.sleep(runtime.config().watchRetry().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void record(PodmanEvent event, long resumedFrom) {
+        if (event.timeNano() <= resumedFrom) {
+            return; // Podman replays from the second of the position; these were recorded before
+        }
+        BerthEvent data = translate(event);
+        if (data == null) {
+            return;
+        }
+        UUID eventId = UUID.nameUUIDFromBytes((event.id() + "/" + event.action() + "/" + event.timeNano())
+                .getBytes(StandardCharsets.UTF_8));
+        OffsetDateTime time = OffsetDateTime.ofInstant(Instant.ofEpochSecond(0, event.timeNano()), ZoneOffset.UTC);
+        EventEnvelope envelope = new EventEnvelope(eventId, SOURCE, EventEnvelope.typeOf(data.getClass()),
+                data.aggregateId(), time, data);
+        pool.withTransaction(tx -> outbox.append(tx, envelope)
+                        .call(() -> tx.preparedQuery("INSERT INTO container_watch (owner, last_time_nano) VALUES ($1, $2) "
+                                        + "ON CONFLICT (owner) DO UPDATE SET last_time_nano = greatest("
+                                        + "container_watch.last_time_nano, $2), updated_at = now()")
+                                .execute(Tuple.of(runtime.config().owner(), event.timeNano()))))
+                .await().atMost(DB_TIMEOUT);
+        // Publish now rather than at the relay's next tick: the registry should learn within milliseconds.
+        relay.drain().subscribe().with(sent -> { }, failure -> { });
+    }
+
+    private long position() {
+        var rows = pool.preparedQuery("SELECT last_time_nano FROM container_watch WHERE owner = $1")
+                .execute(Tuple.of(runtime.config().owner())).await().atMost(DB_TIMEOUT);
+        if (rows.size() > 0) {
+            return rows.iterator().next().getLong(0);
+        }
+        // First start: from now on (older containers are found by the registry's reconciliation, not replayed).
+        return Instant.now().getEpochSecond() * 1_000_000_000L;
+    }
+
+    static BerthEvent translate(PodmanEvent event) {
+        String id = event.id();
+        String name = event.attribute("name");
+        String app = event.attribute(ContainerLabels.APP);
+        return switch (event.action()) {
+            case "create" -> new ContainerCreated(id, name, event.attribute("image"), app,
+                    event.attribute(ContainerLabels.DATABASE));
+            case "start" -> new ContainerStarted(id, name, app);
+            case "stop" -> new ContainerStopped(id, name, app);
+            case "died", "die" -> new ContainerDied(id, name, app, exitCode(event.attribute("containerExitCode")));
+            case "remove" -> new ContainerRemoved(id, name, app);
+            default -> null;
+        };
+    }
+
+    private static Integer exitCode(String value) {
+        try {
+            return value == null ? null : Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
