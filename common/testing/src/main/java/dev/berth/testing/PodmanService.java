@@ -63,7 +63,8 @@ public final class PodmanService {
                 "berth.containers.socket", socket.toString(),
                 "berth.containers.owner", owner,
                 "berth.containers.network", NETWORK,
-                "berth.containers.subnet", SUBNET);
+                "berth.containers.subnet", SUBNET,
+                "berth.containers.stop-timeout", "2s");
     }
 
     private static PodmanService start() {

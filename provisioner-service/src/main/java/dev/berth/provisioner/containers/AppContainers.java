@@ -48,6 +48,9 @@ public class AppContainers {
     @Inject
     ContainerRuntime runtime;
 
+    @Inject
+    StopRequests stopRequests;
+
     /** Validates, creates on the data network and starts; returns the running container. */
     public ContainerInfo deploy(Deployment deployment) {
         validate(deployment);
@@ -114,6 +117,7 @@ public class AppContainers {
 
     public ContainerInfo stop(String idOrName) {
         String id = get(idOrName).id();
+        stopRequests.note(id);
         call(() -> {
             runtime.client().stop(id, runtime.config().stopTimeout());
             return null;
@@ -123,6 +127,7 @@ public class AppContainers {
 
     public ContainerInfo restart(String idOrName) {
         String id = get(idOrName).id();
+        stopRequests.note(id);
         call(() -> {
             runtime.client().restart(id, runtime.config().stopTimeout());
             return null;
@@ -135,6 +140,9 @@ public class AppContainers {
         ContainerInfo info = call(() -> runtime.client().inspect(idOrName));
         if (info == null || !owner().equals(info.label(ContainerLabels.OWNER))) {
             return false;
+        }
+        if (info.running()) {
+            stopRequests.note(info.id());
         }
         call(() -> {
             runtime.client().remove(info.id(), runtime.config().stopTimeout());

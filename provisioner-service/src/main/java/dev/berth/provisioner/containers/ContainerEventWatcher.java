@@ -54,6 +54,9 @@ public class ContainerEventWatcher {
     @Inject
     OutboxRelay relay;
 
+    @Inject
+    StopRequests stopRequests;
+
     private final EventStreamHandle handle = new EventStreamHandle();
     private volatile boolean stopping;
     private volatile Thread thread;
@@ -105,7 +108,7 @@ public class ContainerEventWatcher {
         if (event.timeNano() <= resumedFrom) {
             return; // Podman replays from the second of the position; these were recorded before
         }
-        BerthEvent data = translate(event);
+        BerthEvent data = translate(event, stopRequests);
         if (data == null) {
             return;
         }
@@ -134,7 +137,7 @@ public class ContainerEventWatcher {
         return Instant.now().getEpochSecond() * 1_000_000_000L;
     }
 
-    static BerthEvent translate(PodmanEvent event) {
+    static BerthEvent translate(PodmanEvent event, StopRequests stopRequests) {
         String id = event.id();
         String name = event.attribute("name");
         String app = event.attribute(ContainerLabels.APP);
@@ -142,8 +145,12 @@ public class ContainerEventWatcher {
             case "create" -> new ContainerCreated(id, name, event.attribute("image"), app,
                     event.attribute(ContainerLabels.DATABASE));
             case "start" -> new ContainerStarted(id, name, app);
-            case "stop" -> new ContainerStopped(id, name, app);
-            case "died", "die" -> new ContainerDied(id, name, app, exitCode(event.attribute("containerExitCode")));
+            case "stop" -> {
+                stopRequests.consume(id);
+                yield new ContainerStopped(id, name, app);
+            }
+            case "died", "die" -> stopRequests.consume(id) ? new ContainerStopped(id, name, app)
+                    : new ContainerDied(id, name, app, exitCode(event.attribute("containerExitCode")));
             case "remove" -> new ContainerRemoved(id, name, app);
             default -> null;
         };

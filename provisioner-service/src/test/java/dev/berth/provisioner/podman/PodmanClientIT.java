@@ -122,7 +122,8 @@ class PodmanClientIT {
                 .filter(a -> List.of("create", "start", "stop", "died", "remove").contains(a)).toList();
         assertEquals("create", actions.get(0), actions.toString());
         assertEquals("remove", actions.get(actions.size() - 1), actions.toString());
-        assertTrue(actions.indexOf("start") < actions.indexOf("stop"), actions.toString());
+        // Podman 4.3's API stop reports the end of the process as "died" (no "stop" event).
+        assertTrue(actions.indexOf("start") < actions.indexOf("died"), actions.toString());
         assertTrue(events.stream().allMatch(e -> e.id().equals(id) && name.equals(e.attribute("name"))));
         assertTrue(events.stream().allMatch(e -> e.timeNano() > 0));
     }
