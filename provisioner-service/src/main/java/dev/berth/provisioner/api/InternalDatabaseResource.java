@@ -118,6 +118,20 @@ public class InternalDatabaseResource {
         return maintenance.forDatabase(id);
     }
 
+    /** {@code enabled=false} quarantines the database's login (orphans); {@code true} releases it. */
+    public record LoginState(Boolean enabled) {
+    }
+
+    @POST
+    @Path("/{id}/login")
+    @Operation(summary = "Quarantine (enabled=false) or release the database's login; the password stays")
+    public Uni<Response> login(@PathParam("id") UUID id, LoginState state) {
+        if (state == null || state.enabled() == null) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "enabled (true or false) is required");
+        }
+        return rotation.allowLogin(id, state.enabled()).map(v -> Response.noContent().build());
+    }
+
     @POST
     @Path("/{id}/recreate")
     @Consumes(MediaType.WILDCARD)

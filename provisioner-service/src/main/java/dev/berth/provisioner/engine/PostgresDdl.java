@@ -36,6 +36,11 @@ public final class PostgresDdl {
         return "ALTER ROLE " + identifier(role) + " NOLOGIN PASSWORD NULL";
     }
 
+    /** Quarantine or release a login without touching its password (orphaned databases). */
+    public static String allowLogin(String role, boolean allowed) {
+        return "ALTER ROLE " + identifier(role) + (allowed ? " LOGIN" : " NOLOGIN");
+    }
+
     public static String createDatabase(String database, String owner) {
         return "CREATE DATABASE " + identifier(database) + " OWNER " + identifier(owner);
     }

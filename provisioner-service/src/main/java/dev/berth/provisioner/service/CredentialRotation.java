@@ -108,6 +108,22 @@ public class CredentialRotation {
                 });
     }
 
+    /**
+     * Quarantines ({@code allowed=false}: no new sessions, current ones end) or releases a database's current login;
+     * the password is kept, so a released app connects again with what it had.
+     */
+    public Uni<Void> allowLogin(UUID databaseId, boolean allowed) {
+        return provisioner.requireLogin(databaseId).flatMap(login -> instances.admin(login.instanceId())
+                .flatMap(admin -> admin.pool().query(PostgresDdl.allowLogin(login.loginRole(), allowed)).execute()
+                        .chain(() -> allowed ? Uni.createFrom().voidItem()
+                                : terminate(admin.pool(), login.loginRole(), login.databaseName()))
+                        .onFailure().transform(e -> SqlStates.translate(e, (allowed ? "releasing " : "quarantining ")
+                                + login.loginRole()))
+                        .invoke(() -> LOG.infof("login %s of %s %s", login.loginRole(), login.databaseName(),
+                                allowed ? "allowed again" : "quarantined (NOLOGIN)"))
+                        .replaceWithVoid()));
+    }
+
     /** Ends the old login: its sessions end, and it either loses LOGIN (the owner) or is dropped. */
     Uni<Void> retire(LoginRecord login) {
         String old = login.retiringRole();

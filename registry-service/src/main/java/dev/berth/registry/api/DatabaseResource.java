@@ -97,6 +97,41 @@ public class DatabaseResource {
         });
     }
 
+    @Inject
+    dev.berth.registry.service.Detection detection;
+
+    @Inject
+    dev.berth.registry.service.Orphans orphans;
+
+    @GET
+    @Path("/detect")
+    @Operation(summary = "Preview what a deploy with this env would do",
+            description = "env=NAME=value, repeated (a value may be empty: DATABASE_URL=). Says whether a database is "
+                    + "needed, which variables get which format, and which variables Berth would add.")
+    public dev.berth.registry.service.Detection.Preview detect(@QueryParam("env") java.util.List<String> env) {
+        java.util.Map<String, String> parsed = new java.util.LinkedHashMap<>();
+        for (String entry : env == null ? java.util.List.<String>of() : env) {
+            int eq = entry.indexOf('=');
+            parsed.put(eq < 0 ? entry : entry.substring(0, eq), eq < 0 ? "" : entry.substring(eq + 1));
+        }
+        return detection.preview(parsed);
+    }
+
+    @GET
+    @Path("/orphans")
+    @Operation(summary = "Databases whose app container is gone (quarantined: login disabled)")
+    public Uni<java.util.List<dev.berth.registry.service.Orphans.Orphan>> orphans() {
+        return orphans.list();
+    }
+
+    @POST
+    @Path("/{id}/reattach")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Take an orphan back: login allowed again; the next deploy of its app binds it")
+    public Uni<DatabaseView> reattach(@PathParam("id") UUID id) {
+        return orphans.reattach(id).chain(() -> service.get(id)).map(DatabaseView::of);
+    }
+
     @GET
     @Path("/{id}")
     @Operation(summary = "One database with live size, connections and last activity")

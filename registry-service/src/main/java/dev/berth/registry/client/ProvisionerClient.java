@@ -90,4 +90,49 @@ public interface ProvisionerClient {
     @DELETE
     @Path("/databases/{id}")
     Uni<Void> drop(@PathParam("id") UUID id);
+
+    record LoginState(boolean enabled) {
+    }
+
+    /** Quarantine ({@code enabled=false}) or release a database's login. */
+    @POST
+    @Path("/databases/{id}/login")
+    Uni<Void> allowLogin(@PathParam("id") UUID id, LoginState state);
+
+    record Port(Integer hostPort, Integer containerPort, String hostIp, String protocol) {
+    }
+
+    /** {@code env} holds the injected password: never logged. */
+    record ContainerRequest(String name, String image, java.util.Map<String, String> env, List<Port> ports, String app,
+            String databaseId, java.util.Map<String, String> labels, List<String> command) {
+
+        @Override
+        public String toString() {
+            return "ContainerRequest[" + name + ", " + image + "]";
+        }
+    }
+
+    record Container(String id, String name, String image, String state, Integer exitCode, String app,
+            java.util.Map<String, String> labels, OffsetDateTime created, java.util.Map<String, String> addresses) {
+    }
+
+    @POST
+    @Path("/containers")
+    Uni<Container> createContainer(ContainerRequest request);
+
+    @GET
+    @Path("/containers")
+    Uni<List<Container>> containers(@jakarta.ws.rs.QueryParam("app") String app);
+
+    @GET
+    @Path("/containers/{id}")
+    Uni<Container> container(@PathParam("id") String id);
+
+    @POST
+    @Path("/containers/{id}/{action}")
+    Uni<Container> containerAction(@PathParam("id") String id, @PathParam("action") String action);
+
+    @DELETE
+    @Path("/containers/{id}")
+    Uni<Void> removeContainer(@PathParam("id") String id);
 }

@@ -17,6 +17,10 @@ public interface RegistryConfig {
 
     Reconcile reconcile();
 
+    Apps apps();
+
+    Orphans orphans();
+
     interface Page {
         /** Items per page when the request does not say. */
         @WithDefault("50")
@@ -59,5 +63,29 @@ public interface RegistryConfig {
         /** A database still pending after this long is reported as stuck. */
         @WithDefault("5m")
         Duration stuckAfter();
+    }
+
+    interface Apps {
+        /**
+         * Detection rules: env variable name → binding format ({@code uri} or {@code jdbc}). A variable named here and
+         * left empty in an app's env gets the app's database in that format.
+         */
+        @WithDefault("DATABASE_URL=uri,POSTGRES_URL=uri,POSTGRES_URI=uri,POSTGRES_CONNECTION=uri,DB_CONNECTION=uri,"
+                + "JDBC_DATABASE_URL=jdbc,SPRING_DATASOURCE_URL=jdbc")
+        java.util.List<String> detect();
+
+        /** The database host as containers reach it when the instance is on the host's loopback. */
+        @WithDefault("host.containers.internal")
+        String hostAlias();
+    }
+
+    interface Orphans {
+        /** How long an orphaned database stays quarantined before its policy (delete, backup-then-delete) runs. */
+        @WithDefault("7d")
+        Duration grace();
+
+        /** How often orphans past their grace are handled. */
+        @WithDefault("60s")
+        Duration sweepInterval();
     }
 }

@@ -4,7 +4,11 @@ import dev.berth.contracts.events.BackupCompleted;
 import dev.berth.contracts.events.BackupFailed;
 import dev.berth.registry.service.DatabaseService;
 import dev.berth.contracts.events.ContainerCreated;
+import dev.berth.contracts.events.ContainerDied;
 import dev.berth.contracts.events.ContainerRemoved;
+import dev.berth.contracts.events.ContainerStarted;
+import dev.berth.contracts.events.ContainerStopped;
+import dev.berth.registry.service.Orphans;
 import dev.berth.contracts.events.EventEnvelope;
 import dev.berth.outbox.EventConsumer;
 import io.smallrye.mutiny.Uni;
@@ -33,9 +37,15 @@ public class RegistryEventHandlers {
     @Inject
     DatabaseService databases;
 
+    @Inject
+    Orphans orphans;
+
     @Incoming("container-events")
     public Uni<Void> onContainerEvent(byte[] record) {
-        return consumer.consume(CONSUMER, record, this::applyContainerEvent);
+        AtomicBoolean orphaned = new AtomicBoolean();
+        return consumer.consume(CONSUMER, record, (tx, event) -> applyContainerEvent(tx, event, orphaned))
+                // A new orphan is quarantined right away (and handled at once when its grace is zero).
+                .call(() -> orphaned.get() ? orphans.sweep() : Uni.createFrom().voidItem());
     }
 
     @Incoming("backup-events")
@@ -50,22 +60,46 @@ public class RegistryEventHandlers {
                 .call(() -> deletionMayGoOn.get() ? databases.finishDeletions() : Uni.createFrom().voidItem());
     }
 
-    private Uni<Void> applyContainerEvent(SqlConnection tx, EventEnvelope event) {
+    private Uni<Void> applyContainerEvent(SqlConnection tx, EventEnvelope event, AtomicBoolean orphaned) {
         if (event.data() instanceof ContainerCreated created) {
             return tx.preparedQuery("INSERT INTO containers (container_id, name, image, app, database_id, status, "
                             + "updated_at) VALUES ($1, $2, $3, $4, $5, 'created', $6) ON CONFLICT (container_id) DO "
                             + "UPDATE SET name = $2, image = $3, app = $4, database_id = $5, updated_at = $6")
                     .execute(Tuple.from(java.util.Arrays.asList(created.containerId(), created.name(),
                             created.image(), created.app(), uuidOrNull(created.databaseId()), event.time())))
+                    // An app deployed through the API or admitted by the hook learns its container id here too.
+                    .call(() -> tx.preparedQuery("UPDATE apps SET container_id = $1, updated_at = now() "
+                                    + "WHERE name = $2 AND removed_at IS NULL AND container_id IS NULL")
+                            .execute(Tuple.of(created.containerId(), created.app())))
                     .replaceWithVoid();
         }
-        if (event.data() instanceof ContainerRemoved removed) {
-            return tx.preparedQuery("UPDATE containers SET status = 'removed', updated_at = $2 "
-                            + "WHERE container_id = $1")
-                    .execute(Tuple.of(removed.containerId(), event.time()))
-                    .replaceWithVoid();
+        String status = null;
+        String detail = null;
+        if (event.data() instanceof ContainerStarted) {
+            status = "running";
+        } else if (event.data() instanceof ContainerStopped) {
+            status = "stopped";
+        } else if (event.data() instanceof ContainerDied died) {
+            status = "exited";
+            detail = died.exitCode() == null ? null : "exit code " + died.exitCode();
+        } else if (event.data() instanceof ContainerRemoved) {
+            status = "removed";
         }
-        return Uni.createFrom().voidItem();
+        if (status == null) {
+            return Uni.createFrom().voidItem();
+        }
+        String containerId = event.data().aggregateId();
+        Tuple appUpdate = Tuple.from(java.util.Arrays.asList(containerId, status, detail));
+        Uni<Void> tracked = tx.preparedQuery("UPDATE containers SET status = $2, updated_at = $3 WHERE container_id = $1 "
+                        + "AND updated_at <= $3")
+                .execute(Tuple.of(containerId, appUpdate.getString(1), event.time())).replaceWithVoid();
+        if (event.data() instanceof ContainerRemoved) {
+            return tracked.chain(() -> orphans.containerRemoved(tx, containerId, event.time()))
+                    .invoke(orphaned::set).replaceWithVoid();
+        }
+        return tracked.chain(() -> tx.preparedQuery("UPDATE apps SET status = $2, status_detail = $3, updated_at = now() "
+                        + "WHERE container_id = $1 AND removed_at IS NULL AND status <> 'removing'")
+                .execute(appUpdate).replaceWithVoid());
     }
 
     private Uni<Void> applyBackupEvent(SqlConnection tx, EventEnvelope event) {
