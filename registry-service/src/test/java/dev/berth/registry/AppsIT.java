@@ -119,8 +119,8 @@ class AppsIT {
         String id = app.getString("id");
         String databaseId = app.getString("databaseId");
         given().when().post("/api/apps/" + id + "/stop").then().statusCode(200).body("status", equalTo("exited"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> "stopped".equals(given().get("/api/apps/" + id).jsonPath()
-                .getString("status")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/api/apps/" + id).jsonPath()
+                .getString("status"), equalTo("stopped"));
 
         // A removal report for a container that still exists (stopped): the sweep asks Podman and keeps the data.
         TestEvents.publish(EventEnvelope.of("/berth/provisioner", new ContainerRemoved(app.getString("containerId"),

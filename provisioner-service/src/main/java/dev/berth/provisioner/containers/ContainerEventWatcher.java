@@ -145,10 +145,7 @@ public class ContainerEventWatcher {
             case "create" -> new ContainerCreated(id, name, event.attribute("image"), app,
                     event.attribute(ContainerLabels.DATABASE));
             case "start" -> new ContainerStarted(id, name, app);
-            case "stop" -> {
-                stopRequests.consume(id);
-                yield new ContainerStopped(id, name, app);
-            }
+            case "stop" -> new ContainerStopped(id, name, app);
             case "died", "die" -> stopRequests.consume(id) ? new ContainerStopped(id, name, app)
                     : new ContainerDied(id, name, app, exitCode(event.attribute("containerExitCode")));
             case "remove" -> new ContainerRemoved(id, name, app);

@@ -97,7 +97,9 @@ public class RegistryEventHandlers {
             return tracked.chain(() -> orphans.containerRemoved(tx, containerId, event.time()))
                     .invoke(orphaned::set).replaceWithVoid();
         }
-        return tracked.chain(() -> tx.preparedQuery("UPDATE apps SET status = $2, status_detail = $3, updated_at = now() "
+        // A process ending after a stop (Podman may report both "stop" and "died") stays "stopped".
+        return tracked.chain(() -> tx.preparedQuery("UPDATE apps SET status = CASE WHEN $2 = 'exited' AND status = "
+                        + "'stopped' THEN status ELSE $2 END, status_detail = $3, updated_at = now() "
                         + "WHERE container_id = $1 AND removed_at IS NULL AND status <> 'removing'")
                 .execute(appUpdate).replaceWithVoid());
     }
