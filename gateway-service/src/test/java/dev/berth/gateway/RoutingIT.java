@@ -24,6 +24,9 @@ class RoutingIT {
                 .body("connection.uri", startsWith("postgresql://")).extract().path("id");
         given().when().get("/api/databases/" + id).then().statusCode(200).body("app", equalTo(app));
         given().when().get("/api/instances").then().statusCode(200);
+        given().when().get("/api/apps").then().statusCode(200);
+        given().queryParam("env", "DATABASE_URL=").when().get("/api/databases/detect").then().statusCode(200)
+                .body("needed", equalTo(true));
         given().when().delete("/api/databases/" + id).then().statusCode(204);
         given().when().get("/api/databases/" + id).then().statusCode(404);
     }

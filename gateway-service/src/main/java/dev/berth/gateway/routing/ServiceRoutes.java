@@ -26,7 +26,7 @@ public class ServiceRoutes {
 
     /** Paths served by the registry. */
     static final List<String> REGISTRY = List.of("/api/databases(/.*)?", "/api/instances(/.*)?",
-            "/api/reconciliation(/.*)?");
+            "/api/reconciliation(/.*)?", "/api/apps(/.*)?");
 
     void register(@Observes Router router, Vertx vertx, GatewayConfig config) {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000)
