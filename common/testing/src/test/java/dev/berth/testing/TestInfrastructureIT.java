@@ -33,8 +33,31 @@ class TestInfrastructureIT {
         assertEquals(0, good.exitCode(), good.output());
         assertEquals("scram-sha-256", good.output().strip());
 
-        var listen = pg.sql("postgres", "SHOW listen_addresses");
-        assertEquals("127.0.0.1", listen);
+        // It listens everywhere (app containers come through their network's gateway), but admits over TCP only
+        // loopback and Berth's container subnets; a login from the host's own LAN address is refused.
+        assertEquals("*", pg.sql("postgres", "SHOW listen_addresses"));
+        assertEquals("127.0.0.1,172.30.0.0,172.31.240.0,::1", pg.sql("postgres",
+                "SELECT string_agg(DISTINCT address, ',' ORDER BY address) FROM pg_hba_file_rules WHERE type = 'host'"));
+        String lan = lanAddress();
+        if (lan != null) {
+            var outside = Commands.tryRun(List.of("psql", "-X", "-w", "-h", lan, "-p", String.valueOf(pg.port()), "-U",
+                    "postgres", "-d", "postgres", "-c", "SELECT 1"), Map.of("PGPASSWORD", pg.adminPassword()), null,
+                    30, null);
+            assertNotEquals(0, outside.exitCode());
+            assertTrue(outside.output().contains("no pg_hba.conf entry"), outside.output());
+        }
+    }
+
+    private static String lanAddress() {
+        try {
+            return java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                    .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                    .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress())
+                    .filter(a -> !a.getHostAddress().startsWith("172.3"))
+                    .map(java.net.InetAddress::getHostAddress).findFirst().orElse(null);
+        } catch (java.net.SocketException e) {
+            return null;
+        }
     }
 
     @Test
