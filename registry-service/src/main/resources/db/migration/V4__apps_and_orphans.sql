@@ -8,6 +8,7 @@ CREATE TABLE apps (
     ports           JSONB       NOT NULL DEFAULT '[]',
     database_mode   TEXT        NOT NULL CHECK (database_mode IN ('auto', 'existing', 'new', 'external', 'none')),
     database_id     UUID,
+    database_made   BOOLEAN     NOT NULL DEFAULT false, -- made for this app (not a bound existing one)
     bindings        JSONB       NOT NULL DEFAULT '[]',
     deletion_policy TEXT        NOT NULL CHECK (deletion_policy IN ('keep', 'delete', 'backup-then-delete')),
     container_id    TEXT,

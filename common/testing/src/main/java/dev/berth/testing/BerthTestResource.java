@@ -9,7 +9,8 @@ import java.util.Map;
  * PostgreSQL the provisioner's default instance with that warm pool size; {@code provisioner-process-pool-size} starts
  * the real provisioner ({@link ServiceProcess}) and points the registry at it; {@code registry-process} (any value)
  * also starts the real registry and points the backup service at both; {@code podman} (any value) starts this JVM's
- * {@link PodmanService} and points the provisioner at it (the provisioner process always gets it).
+ * {@link PodmanService} and points the provisioner at it (the provisioner process always gets it);
+ * {@code registry-under-test} runs the registry under test on the port the provisioner process calls back.
  */
 public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -18,6 +19,7 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
     private int provisionerProcessPool = -1;
     private boolean registryProcess;
     private boolean podman;
+    private boolean registryUnderTest;
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -27,6 +29,7 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
         }
         registryProcess = initArgs.containsKey("registry-process");
         podman = initArgs.containsKey("podman");
+        registryUnderTest = initArgs.containsKey("registry-under-test");
         if (initArgs.containsKey("provisioner-pool-size")) {
             poolSize = Integer.parseInt(initArgs.get("provisioner-pool-size"));
         }
@@ -49,6 +52,10 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
         }
         if (podman) {
             settings.putAll(PodmanService.get().provisionerSettings());
+        }
+        if (registryUnderTest) {
+            // On the port the provisioner process' admission hook calls back.
+            settings.put("quarkus.http.test-port", String.valueOf(ServiceProcess.registryPort()));
         }
         if (provisionerProcessPool >= 0) {
             settings.put("quarkus.rest-client.provisioner.url", ServiceProcess.provisioner(provisionerProcessPool).url());

@@ -52,7 +52,7 @@ public final class Commands {
     public record Result(int exitCode, String output) {
     }
 
-    static Result tryRun(List<String> command, Path workDir, long timeoutSeconds, String stdin) {
+    public static Result tryRun(List<String> command, Path workDir, long timeoutSeconds, String stdin) {
         return tryRun(command, Map.of(), workDir, timeoutSeconds, stdin);
     }
 

@@ -57,6 +57,18 @@ public final class PodmanService {
         return Commands.tryRun(command, null, 120, null);
     }
 
+    /** Runs the podman CLI against the provisioner's admission hook instead of Podman itself. */
+    public Commands.Result podmanThroughHook(String... args) {
+        List<String> command = new ArrayList<>(List.of("podman", "--url", "unix://" + hookSocket()));
+        command.addAll(List.of(args));
+        return Commands.tryRun(command, null, 120, null);
+    }
+
+    /** Where the provisioner of this JVM serves its admission hook (a Podman API socket). */
+    public Path hookSocket() {
+        return socket.resolveSibling("berth-hook.sock");
+    }
+
     /** The provisioner settings that point it at this service and its test network. */
     public java.util.Map<String, String> provisionerSettings() {
         return java.util.Map.of(
@@ -64,7 +76,8 @@ public final class PodmanService {
                 "berth.containers.owner", owner,
                 "berth.containers.network", NETWORK,
                 "berth.containers.subnet", SUBNET,
-                "berth.containers.stop-timeout", "2s");
+                "berth.containers.stop-timeout", "2s",
+                "berth.containers.hook-socket", hookSocket().toString());
     }
 
     private static PodmanService start() {

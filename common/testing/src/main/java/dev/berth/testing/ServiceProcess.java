@@ -23,6 +23,7 @@ public final class ServiceProcess {
 
     private static ServiceProcess provisioner;
     private static ServiceProcess registry;
+    private static int registryPort;
 
     private final Process process;
     private final int port;
@@ -38,7 +39,9 @@ public final class ServiceProcess {
             TestInfrastructure infra = TestInfrastructure.get();
             Map<String, String> settings = new HashMap<>(infra.provisionerSettings(poolSize));
             settings.putAll(PodmanService.get().provisionerSettings());
-            provisioner = start("provisioner", "berth_provisioner", settings,
+            // The admission hook asks the registry: the registry process of this JVM, or the registry under test.
+            settings.put("quarkus.rest-client.registry.url", "http://127.0.0.1:" + registryPort());
+            provisioner = start("provisioner", "berth_provisioner", FreePorts.next(), settings,
                     "/internal/instances/00000000-0000-4000-8000-000000000001/inventory");
         }
         return provisioner;
@@ -52,16 +55,24 @@ public final class ServiceProcess {
             settings.put("quarkus.rest-client.provisioner.url", provisioner(provisionerPoolSize).url());
             settings.put("berth.registry.default-instance.host", pg.host());
             settings.put("berth.registry.default-instance.port", String.valueOf(pg.port()));
-            registry = start("registry", "berth_registry", settings, "/q/health/ready");
+            registry = start("registry", "berth_registry", registryPort(), settings, "/q/health/ready");
         }
         return registry;
+    }
+
+    /** The port the registry of this JVM listens on: its process, or (in the registry's tests) the app under test. */
+    public static synchronized int registryPort() {
+        if (registryPort == 0) {
+            registryPort = FreePorts.next();
+        }
+        return registryPort;
     }
 
     public String url() {
         return "http://127.0.0.1:" + port;
     }
 
-    private static ServiceProcess start(String name, String database, Map<String, String> serviceSettings,
+    private static ServiceProcess start(String name, String database, int port, Map<String, String> serviceSettings,
             String readyPath) {
         TestInfrastructure infra = TestInfrastructure.get();
         Path jar = Path.of(System.getProperty("berth.it." + name + "-jar", "../" + name + "-service/target/quarkus-app/"
@@ -72,7 +83,6 @@ public final class ServiceProcess {
         }
         PostgresCluster pg = infra.postgres();
         pg.ensureDatabase(database, PostgresCluster.ADMIN_USER);
-        int port = FreePorts.next();
         List<String> command = new ArrayList<>();
         Map<String, String> settings = new HashMap<>(serviceSettings);
         settings.put("quarkus.http.port", String.valueOf(port));

@@ -12,6 +12,12 @@ public interface ContainersConfig {
     /** The Podman API socket ({@code podman system service}); without it the container API answers 503. */
     Optional<String> socket();
 
+    /**
+     * Where the admission hook listens: a Podman/Docker API socket that injects databases into container creates
+     * ({@code podman --url unix://…}, {@code DOCKER_HOST=unix://…}); unset = no hook.
+     */
+    Optional<String> hookSocket();
+
     /** Value of the {@code berth.owner} label on every container Berth makes; the watcher follows only these. */
     @WithDefault("berth")
     String owner();

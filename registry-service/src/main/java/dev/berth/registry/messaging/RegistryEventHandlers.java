@@ -68,7 +68,8 @@ public class RegistryEventHandlers {
                     .execute(Tuple.from(java.util.Arrays.asList(created.containerId(), created.name(),
                             created.image(), created.app(), uuidOrNull(created.databaseId()), event.time())))
                     // An app deployed through the API or admitted by the hook learns its container id here too.
-                    .call(() -> tx.preparedQuery("UPDATE apps SET container_id = $1, updated_at = now() "
+                    .call(() -> tx.preparedQuery("UPDATE apps SET container_id = $1, status = CASE WHEN status IN "
+                                    + "('deploying', 'admitted') THEN 'created' ELSE status END, updated_at = now() "
                                     + "WHERE name = $2 AND removed_at IS NULL AND container_id IS NULL")
                             .execute(Tuple.of(created.containerId(), created.app())))
                     .replaceWithVoid();

@@ -108,9 +108,10 @@ public class AppService {
                                 bound.databaseId() == null ? null : bound.databaseId().toString(), Map.of(),
                                 request.command())))
                         .flatMap(container -> pool.preparedQuery("UPDATE apps SET container_id = $2, status = $3, "
-                                        + "database_id = $4, bindings = $5::jsonb, updated_at = now() WHERE id = $1")
+                                        + "database_id = $4, bindings = $5::jsonb, database_made = $6, "
+                                        + "updated_at = now() WHERE id = $1")
                                 .execute(Tuple.from(java.util.Arrays.asList(id, container.id(), container.state(),
-                                        bound.databaseId(), write(bound.bindings()))))
+                                        bound.databaseId(), write(bound.bindings()), bound.madeHere())))
                                 .invoke(() -> LOG.infof("deployed app %s (%s), database %s", request.name(),
                                         request.image(), bound.databaseId() == null ? "none" : bound.databaseId())))
                         .onFailure().call(() -> bound.madeHere()
@@ -198,6 +199,86 @@ public class AppService {
                     return release.chain(() -> databases.withLogin(existing))
                             .map(found -> new Made(found.database(), found.login(), false));
                 });
+    }
+
+    /** What the Podman hook should do to a container create: {@code env} null = leave it as it is. */
+    public record Admission(UUID appId, String app, UUID databaseId, Map<String, String> env) {
+
+        @Override
+        public String toString() {
+            return "Admission[" + app + ", database " + databaseId + "]";
+        }
+    }
+
+    /**
+     * A container create seen by the Podman hook: label {@code berth.database=none} opts out, a database id binds
+     * that database, otherwise env names are detected as for {@code POST /api/apps} (mode auto). When a database is
+     * bound, the app is recorded (its container id arrives with {@code ContainerCreated}) and the composed env is
+     * returned for the hook to put into the create.
+     */
+    public Uni<Admission> admit(String containerName, String image, Map<String, String> env,
+            Map<String, String> labels) {
+        Map<String, String> given = env == null ? Map.of() : normalized(env);
+        Map<String, String> labelMap = labels == null ? Map.of() : labels;
+        String binding = labelMap.get(dev.berth.contracts.catalog.ContainerLabels.DATABASE);
+        if (dev.berth.contracts.catalog.ContainerLabels.NO_DATABASE.equals(binding)) {
+            return Uni.createFrom().item(new Admission(null, null, null, null));
+        }
+        String mode;
+        UUID existing = null;
+        if (binding != null && !binding.isBlank()) {
+            try {
+                existing = UUID.fromString(binding);
+            } catch (IllegalArgumentException e) {
+                throw new ProblemException(ProblemType.INVALID_REQUEST, "label berth.database must be none or a "
+                        + "database id, not '" + binding + "'");
+            }
+            mode = "existing";
+        } else {
+            if (detection.detect(given).isEmpty()) {
+                return Uni.createFrom().item(new Admission(null, null, null, null));
+            }
+            mode = "auto";
+        }
+        String app = appName(labelMap.getOrDefault(dev.berth.contracts.catalog.ContainerLabels.APP, containerName),
+                image);
+        DeployRequest request = new DeployRequest(app, image, given, List.of(), List.of(),
+                new DatabaseRequest(mode, existing, null, null, null), DatabaseService.KEEP);
+        UUID id = UUID.randomUUID();
+        return insertDeploying(id, request, given, mode, DatabaseService.KEEP)
+                .chain(() -> bind(request, given, mode))
+                .call(bound -> pool.preparedQuery("UPDATE apps SET database_id = $2, bindings = $3::jsonb, "
+                                + "database_made = $4, status = 'admitted', updated_at = now() WHERE id = $1")
+                        .execute(Tuple.from(java.util.Arrays.asList(id, bound.databaseId(), write(bound.bindings()),
+                                bound.madeHere()))))
+                .onFailure().call(() -> pool.preparedQuery("DELETE FROM apps WHERE id = $1").execute(Tuple.of(id)))
+                .map(bound -> new Admission(id, app, bound.databaseId(), bound.env()));
+    }
+
+    /** Podman refused the create the hook admitted: the app row goes, and a database made for it is dropped. */
+    public Uni<Void> abandon(UUID appId) {
+        return pool.preparedQuery("DELETE FROM apps WHERE id = $1 AND container_id IS NULL "
+                        + "RETURNING database_id, database_made").execute(Tuple.of(appId))
+                .flatMap(rows -> {
+                    Row row = rows.size() == 0 ? null : rows.iterator().next();
+                    return row == null || !row.getBoolean("database_made") ? Uni.createFrom().voidItem()
+                            : databases.delete(row.getUUID("database_id"), DatabaseService.DELETE);
+                });
+    }
+
+    /** An app name from a container name or, without one, from the image. */
+    static String appName(String containerName, String image) {
+        String base = containerName;
+        if (base == null || base.isBlank()) {
+            String last = image == null ? "app" : image.substring(image.lastIndexOf('/') + 1);
+            base = last.replaceAll("[:@].*$", "") + "-" + UUID.randomUUID().toString().substring(0, 6);
+        }
+        String cleaned = base.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-")
+                .replaceAll("^-+", "");
+        if (cleaned.isEmpty()) {
+            cleaned = "app-" + UUID.randomUUID().toString().substring(0, 6);
+        }
+        return cleaned.length() > 63 ? cleaned.substring(0, 63) : cleaned;
     }
 
     /** Lifts the quarantine of an orphaned database: login allowed again, no longer an orphan. */
