@@ -30,3 +30,6 @@ ALTER TABLE app_databases
     ADD COLUMN orphan_policy TEXT,
     ADD COLUMN purge_after  TIMESTAMPTZ,
     ADD COLUMN quarantined_at TIMESTAMPTZ;
+
+-- An instance adopted from a database container Podman runs (POST /api/instances/adopt/{containerId}).
+ALTER TABLE instances ADD COLUMN container_id TEXT UNIQUE;

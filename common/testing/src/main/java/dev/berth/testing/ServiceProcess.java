@@ -25,12 +25,42 @@ public final class ServiceProcess {
     private static ServiceProcess registry;
     private static int registryPort;
 
-    private final Process process;
+    private final String name;
+    private final List<String> command;
+    private final Path log;
+    private final String readyPath;
     private final int port;
+    private Process process;
 
-    private ServiceProcess(Process process, int port) {
-        this.process = process;
+    private ServiceProcess(String name, List<String> command, Path log, String readyPath, int port) {
+        this.name = name;
+        this.command = command;
+        this.log = log;
+        this.readyPath = readyPath;
         this.port = port;
+    }
+
+    /** Kills the service at once (SIGKILL, as a crash would) — for tests of what survives a restart. */
+    public synchronized void kill() {
+        process.destroyForcibly();
+        process.onExit().join();
+    }
+
+    /** Starts the killed service again, same settings and port; returns once it is ready. */
+    public synchronized void restart() {
+        if (process.isAlive()) {
+            kill();
+        }
+        launch();
+    }
+
+    private void launch() {
+        try {
+            process = launchJava(command, log);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the " + name + ": " + e.getMessage(), e);
+        }
+        awaitReady(name, readyPath, log);
     }
 
     /** The running provisioner of this JVM, started on first use with the given warm pool size. */
@@ -93,15 +123,9 @@ public final class ServiceProcess {
         settings.put("kafka.bootstrap.servers", infra.kafka().bootstrapServers());
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
-        Path log = infra.dir(name + ".log");
-        try {
-            Process process = launchJava(command, log);
-            ServiceProcess started = new ServiceProcess(process, port);
-            started.awaitReady(name, readyPath, log);
-            return started;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the " + name + ": " + e.getMessage(), e);
-        }
+        ServiceProcess started = new ServiceProcess(name, command, infra.dir(name + ".log"), readyPath, port);
+        started.launch();
+        return started;
     }
 
     /**
@@ -112,7 +136,8 @@ public final class ServiceProcess {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         ProcessWatchdog.guard("kill " + process.pid() + " 2>/dev/null");
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
         return process;

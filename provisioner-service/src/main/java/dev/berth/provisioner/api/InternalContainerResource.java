@@ -83,6 +83,13 @@ public class InternalContainerResource {
     }
 
     @GET
+    @Path("/engines")
+    @Operation(summary = "Database-engine containers that are not Berth's app containers (adoption candidates)")
+    public List<AppContainers.EngineContainer> engines() {
+        return containers.engines();
+    }
+
+    @GET
     @Path("/{id}")
     public ContainerView get(@PathParam("id") String id) {
         return ContainerView.of(containers.get(id));

@@ -88,6 +88,47 @@ public class AppContainers {
         }
     }
 
+    /** A database-engine container on this Podman that is not one of Berth's app containers. */
+    public record EngineContainer(String id, String name, String image, String engine, String state,
+            List<PortMapping> ports, Map<String, String> addresses) {
+    }
+
+    /**
+     * Running or stopped containers whose image names a database engine (postgres, mariadb, mysql, redis, mongo):
+     * candidates for adoption as instances.
+     */
+    public List<EngineContainer> engines() {
+        List<EngineContainer> found = new java.util.ArrayList<>();
+        for (ContainerInfo c : call(() -> runtime.client().list(List.of()))) {
+            String engine = engineOf(c.image());
+            if (engine == null || c.label(ContainerLabels.APP) != null) {
+                continue;
+            }
+            ContainerInfo inspected = call(() -> runtime.client().inspect(c.id()));
+            if (inspected != null) {
+                found.add(new EngineContainer(c.id(), c.name(), c.image(), engine, inspected.state(),
+                        inspected.ports(), inspected.addresses()));
+            }
+        }
+        return found;
+    }
+
+    static String engineOf(String image) {
+        if (image == null) {
+            return null;
+        }
+        String base = image.substring(image.lastIndexOf('/') + 1).replaceAll("[:@].*$", "");
+        if (base.startsWith("postgres")) {
+            return "postgresql";
+        }
+        for (String engine : List.of("mariadb", "mysql", "redis")) {
+            if (base.startsWith(engine)) {
+                return engine;
+            }
+        }
+        return base.startsWith("mongo") ? "mongodb" : null;
+    }
+
     /** Berth's containers, optionally of one app. */
     public List<ContainerInfo> list(String app) {
         List<String> filters = new java.util.ArrayList<>(List.of(ContainerLabels.OWNER + "=" + owner()));

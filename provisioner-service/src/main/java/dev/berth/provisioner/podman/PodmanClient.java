@@ -389,18 +389,27 @@ public final class PodmanClient implements Closeable {
         c.path("NetworkSettings").path("Networks").fields().forEachRemaining(n -> addresses.put(n.getKey(),
                 n.getValue().path("IPAddress").asText()));
         JsonNode state = c.path("State");
+        List<ContainerSpec.PortMapping> ports = new ArrayList<>();
+        c.path("NetworkSettings").path("Ports").fields().forEachRemaining(p -> p.getValue().forEach(binding -> {
+            String[] port = p.getKey().split("/");
+            ports.add(new ContainerSpec.PortMapping(binding.path("HostIp").asText(), binding.path("HostPort").asInt(),
+                    Integer.parseInt(port[0]), port.length > 1 ? port[1] : "tcp"));
+        }));
         return new ContainerInfo(c.path("Id").asText(), c.path("Name").asText().replaceFirst("^/", ""),
                 c.path("ImageName").asText(c.path("Image").asText()), state.path("Status").asText(),
                 state.path("ExitCode").isMissingNode() ? null : state.path("ExitCode").asInt(),
-                strings(c.path("Config").path("Labels")), env, time(c.path("Created")), addresses);
+                strings(c.path("Config").path("Labels")), env, time(c.path("Created")), addresses, ports);
     }
 
     private static ContainerInfo fromList(JsonNode c) {
         JsonNode names = c.path("Names");
         String name = names.isArray() && !names.isEmpty() ? names.get(0).asText().replaceFirst("^/", "") : "";
+        List<ContainerSpec.PortMapping> ports = new ArrayList<>();
+        c.path("Ports").forEach(p -> ports.add(new ContainerSpec.PortMapping(p.path("host_ip").asText(),
+                p.path("host_port").asInt(), p.path("container_port").asInt(), p.path("protocol").asText("tcp"))));
         return new ContainerInfo(c.path("Id").asText(), name, c.path("Image").asText(), c.path("State").asText(),
                 c.path("ExitCode").isMissingNode() ? null : c.path("ExitCode").asInt(), strings(c.path("Labels")),
-                Map.of(), time(c.path("Created")), Map.of());
+                Map.of(), time(c.path("Created")), Map.of(), ports);
     }
 
     private static PodmanEvent toEvent(JsonNode e) {

@@ -53,6 +53,30 @@ public class InstanceResource {
                 .entity(java.util.Map.of("id", id)).build());
     }
 
+    @Inject
+    dev.berth.registry.service.Adoption adoption;
+
+    @GET
+    @Path("/detect")
+    @Operation(summary = "Database containers on Berth's Podman that are not instances yet",
+            description = "Found by image name (postgres, mariadb, mysql, redis, mongo), with where Berth would "
+                    + "connect and whether they can be adopted.")
+    public Uni<java.util.List<dev.berth.registry.service.Adoption.Candidate>> detect() {
+        return adoption.detect();
+    }
+
+    @POST
+    @Path("/adopt/{containerId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Adopt a database container as an instance",
+            description = "Connects with the given admin credentials first; 422 with the reason when they do not "
+                    + "work, 501 for engines without a driver yet.")
+    public Uni<Response> adopt(@PathParam("containerId") String containerId,
+            dev.berth.registry.service.Adoption.AdoptRequest request) {
+        return adoption.adopt(containerId, request).map(id -> Response.created(URI.create("/api/instances/" + id))
+                .entity(java.util.Map.of("id", id)).build());
+    }
+
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Remove an instance that has no app databases left")

@@ -135,4 +135,15 @@ public interface ProvisionerClient {
     @DELETE
     @Path("/containers/{id}")
     Uni<Void> removeContainer(@PathParam("id") String id);
+
+    record EngineContainer(String id, String name, String image, String engine, String state, List<PortMapping> ports,
+            java.util.Map<String, String> addresses) {
+    }
+
+    record PortMapping(String hostIp, int hostPort, int containerPort, String protocol) {
+    }
+
+    @GET
+    @Path("/containers/engines")
+    Uni<List<EngineContainer>> engines();
 }
