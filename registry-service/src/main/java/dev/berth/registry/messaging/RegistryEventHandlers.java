@@ -40,10 +40,35 @@ public class RegistryEventHandlers {
     @Inject
     Orphans orphans;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    private io.micrometer.core.instrument.Timer eventLag;
+
+    @jakarta.annotation.PostConstruct
+    void meters() {
+        eventLag = io.micrometer.core.instrument.Timer.builder("berth.container.event.lag")
+                .description("From Podman's event to the registry having applied it (catalog committed)")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(java.time.Duration.ofMillis(1)).maximumExpectedValue(java.time.Duration.ofSeconds(30))
+                .register(meters);
+    }
+
     @Incoming("container-events")
     public Uni<Void> onContainerEvent(byte[] record) {
         AtomicBoolean orphaned = new AtomicBoolean();
-        return consumer.consume(CONSUMER, record, (tx, event) -> applyContainerEvent(tx, event, orphaned))
+        java.util.concurrent.atomic.AtomicReference<java.time.OffsetDateTime> happened =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        return consumer.consume(CONSUMER, record, (tx, event) -> {
+                    happened.set(event.time());
+                    return applyContainerEvent(tx, event, orphaned);
+                })
+                .invoke(() -> {
+                    if (happened.get() != null) {
+                        eventLag.record(java.time.Duration.between(happened.get().toInstant(),
+                                java.time.Instant.now()));
+                    }
+                })
                 // A new orphan is quarantined right away (and handled at once when its grace is zero).
                 .call(() -> orphaned.get() ? orphans.sweep() : Uni.createFrom().voidItem());
     }
