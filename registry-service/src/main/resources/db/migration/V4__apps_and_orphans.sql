@@ -6,6 +6,8 @@ CREATE TABLE apps (
     image           TEXT        NOT NULL,
     env             JSONB       NOT NULL DEFAULT '{}',
     ports           JSONB       NOT NULL DEFAULT '[]',
+    command         JSONB       NOT NULL DEFAULT '[]',
+    origin          TEXT        NOT NULL DEFAULT 'api' CHECK (origin IN ('api', 'hook')),
     database_mode   TEXT        NOT NULL CHECK (database_mode IN ('auto', 'existing', 'new', 'external', 'none')),
     database_id     UUID,
     database_made   BOOLEAN     NOT NULL DEFAULT false, -- made for this app (not a bound existing one)

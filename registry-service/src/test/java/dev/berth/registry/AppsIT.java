@@ -112,6 +112,38 @@ class AppsIT {
     }
 
     @Test
+    void aRotationHandsTheNewCredentialsToTheBoundApp() {
+        String name = "wiki-" + suffix();
+        JsonPath app = deploy(Map.of("name", name, "image", PodmanService.APP_IMAGE, "env", Map.of("DATABASE_URL", ""),
+                "command", SLEEP, "deletionPolicy", "delete")).then().statusCode(201).extract().jsonPath();
+        String databaseId = app.getString("databaseId");
+        String oldUser = PodmanService.get().podman("exec", name, "printenv", "PGUSER").output().strip();
+
+        JsonPath rotated = given().contentType(ContentType.JSON).body(Map.of("mode", "zero-downtime", "graceSeconds",
+                        120))
+                .when().post("/api/databases/" + databaseId + "/rotate-credentials")
+                .then().statusCode(200).body("handedTo", equalTo(List.of(name))).extract().jsonPath();
+        String newUser = rotated.getString("credentials.username");
+        assertTrue(!newUser.equals(oldUser), newUser);
+
+        // The container was recreated (same name) with the new login, and it connects with it (session_user: the
+        // login; current_user is the owner role every login acts as).
+        Commands.Result inside = PodmanService.get().podman("exec", name, "sh", "-c",
+                "psql \"$DATABASE_URL\" -qtAc 'SELECT session_user'");
+        assertEquals(0, inside.exitCode(), inside.output());
+        assertEquals(newUser, inside.output().strip());
+        JsonPath after = given().get("/api/apps/" + app.getString("id")).jsonPath();
+        assertTrue(!after.getString("containerId").equals(app.getString("containerId")));
+        assertEquals(1, PodmanService.get().podman("container", "exists", app.getString("containerId")).exitCode());
+        // The old container's removal did not orphan anything.
+        sleep(Duration.ofSeconds(2));
+        given().get("/api/apps/" + app.getString("id")).then().body("status", equalTo("running"))
+                .body("removedAt", equalTo(null));
+        given().get("/api/databases/orphans").then().body("id", not(hasItem(databaseId)));
+        given().when().delete("/api/apps/" + app.getString("id")).then().statusCode(202);
+    }
+
+    @Test
     void aStoppedContainerIsNotGoneEvenWhenARemovalIsReportedForIt() {
         String name = "cron-" + suffix();
         JsonPath app = deploy(Map.of("name", name, "image", PodmanService.APP_IMAGE, "env", Map.of("DATABASE_URL", ""),

@@ -107,24 +107,12 @@ public class InternalContainerResource {
     }
 
     @POST
-    @Path("/{id}/start")
+    @Path("/{id}/{action: start|stop|restart}")
     @Consumes(MediaType.WILDCARD)
-    public ContainerView start(@PathParam("id") String id) {
-        return ContainerView.of(containers.start(id));
-    }
-
-    @POST
-    @Path("/{id}/stop")
-    @Consumes(MediaType.WILDCARD)
-    public ContainerView stop(@PathParam("id") String id) {
-        return ContainerView.of(containers.stop(id));
-    }
-
-    @POST
-    @Path("/{id}/restart")
-    @Consumes(MediaType.WILDCARD)
-    public ContainerView restart(@PathParam("id") String id) {
-        return ContainerView.of(containers.restart(id));
+    @Operation(summary = "Start, stop (timeout berth.containers.stop-timeout) or restart; → its state right after")
+    public ContainerView act(@PathParam("id") String id, @PathParam("action") String action) {
+        return ContainerView.of(containers.act(id, AppContainers.Action.valueOf(action.toUpperCase(
+                java.util.Locale.ROOT))));
     }
 
     @DELETE

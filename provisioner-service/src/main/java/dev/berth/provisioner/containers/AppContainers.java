@@ -147,30 +147,21 @@ public class AppContainers {
         return info;
     }
 
-    public ContainerInfo start(String idOrName) {
-        String id = get(idOrName).id();
-        call(() -> {
-            runtime.client().start(id);
-            return null;
-        });
-        return get(id);
-    }
+    /** What can be done to a container that exists. */
+    public enum Action { START, STOP, RESTART }
 
-    public ContainerInfo stop(String idOrName) {
+    /** Starts, stops or restarts one of Berth's containers; returns its state right after. */
+    public ContainerInfo act(String idOrName, Action action) {
         String id = get(idOrName).id();
-        stopRequests.note(id);
+        if (action != Action.START) {
+            stopRequests.note(id);
+        }
         call(() -> {
-            runtime.client().stop(id, runtime.config().stopTimeout());
-            return null;
-        });
-        return get(id);
-    }
-
-    public ContainerInfo restart(String idOrName) {
-        String id = get(idOrName).id();
-        stopRequests.note(id);
-        call(() -> {
-            runtime.client().restart(id, runtime.config().stopTimeout());
+            switch (action) {
+                case START -> runtime.client().start(id);
+                case STOP -> runtime.client().stop(id, runtime.config().stopTimeout());
+                case RESTART -> runtime.client().restart(id, runtime.config().stopTimeout());
+            }
             return null;
         });
         return get(id);

@@ -101,6 +101,9 @@ public class DatabaseResource {
     dev.berth.registry.service.Detection detection;
 
     @Inject
+    dev.berth.registry.service.AppService apps;
+
+    @Inject
     dev.berth.registry.service.Orphans orphans;
 
     @GET
@@ -161,11 +164,14 @@ public class DatabaseResource {
     @POST
     @Path("/{id}/rotate-credentials")
     @Operation(summary = "Rotate the password", description = "mode immediate (default) or zero-downtime "
-            + "(a second login works alongside the old one for graceSeconds).")
+            + "(a second login works alongside the old one for graceSeconds). Apps deployed through Berth that are "
+            + "bound to the database are recreated with the new credentials (handedTo / notHandedTo).")
     public Uni<DatabaseView> rotate(@PathParam("id") UUID id, RotateRequest request) {
         RotateRequest r = request == null ? new RotateRequest(null, null, null) : request;
         return service.rotate(id, r.mode(), r.terminateSessions(), r.graceSeconds())
-                .map(found -> DatabaseView.withSecrets(found.database(), found.login(), connectHost()));
+                .flatMap(found -> apps.handOver(found.database(), found.login())
+                        .map(handOver -> DatabaseView.withSecrets(found.database(), found.login(), connectHost())
+                                .withHandOver(handOver)));
     }
 
     @DELETE

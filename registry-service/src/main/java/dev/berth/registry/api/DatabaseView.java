@@ -13,7 +13,8 @@ public record DatabaseView(UUID id, String app, String environment, InstanceRef 
         String role, String username, String status, Integer connectionLimit, String sslmode,
         OffsetDateTime createdAt, OffsetDateTime lastBackupAt, String deletionError, ProvisionerClient.Stats stats,
         String statsUnavailable,
-        Credentials credentials, ConnectionStrings connection) {
+        Credentials credentials, ConnectionStrings connection, java.util.List<String> handedTo,
+        java.util.Map<String, String> notHandedTo) {
 
     public record InstanceRef(UUID id, String name) {
     }
@@ -31,12 +32,12 @@ public record DatabaseView(UUID id, String app, String environment, InstanceRef 
     static DatabaseView of(AppDatabase d) {
         return new DatabaseView(d.id(), d.app(), d.environment(), new InstanceRef(d.instanceId(), d.instanceName()),
                 d.databaseName(), d.roleName(), d.username(), d.status().db(), d.connectionLimit(), d.sslmode(),
-                d.createdAt(), d.lastBackupAt(), d.deletionError(), null, null, null, null);
+                d.createdAt(), d.lastBackupAt(), d.deletionError(), null, null, null, null, null, null);
     }
 
     DatabaseView withStats(ProvisionerClient.Stats s, String unavailable) {
         return new DatabaseView(id, app, environment, instance, database, role, username, status, connectionLimit,
-                sslmode, createdAt, lastBackupAt, deletionError, s, unavailable, null, null);
+                sslmode, createdAt, lastBackupAt, deletionError, s, unavailable, null, null, null, null);
     }
 
     static DatabaseView withSecrets(AppDatabase d, ProvisionerClient.Login login, String connectHost) {
@@ -45,6 +46,14 @@ public record DatabaseView(UUID id, String app, String environment, InstanceRef 
                 d.databaseName(), d.roleName(), login.username(), d.status().db(), d.connectionLimit(), d.sslmode(),
                 d.createdAt(), d.lastBackupAt(), d.deletionError(), null, null,
                 new Credentials(login.username(), login.password(), login.retiringRole(), login.retireAfter()),
-                ConnectionStrings.of(host, d.port(), d.databaseName(), login.username(), login.password(), d.sslmode()));
+                ConnectionStrings.of(host, d.port(), d.databaseName(), login.username(), login.password(), d.sslmode()),
+                null, null);
+    }
+
+    /** After a rotation: the apps that were recreated with the new credentials, and those that were not (why). */
+    DatabaseView withHandOver(dev.berth.registry.service.AppService.HandOver handOver) {
+        return new DatabaseView(id, app, environment, instance, database, role, username, status, connectionLimit,
+                sslmode, createdAt, lastBackupAt, deletionError, stats, statsUnavailable, credentials, connection,
+                handOver.updated(), handOver.notUpdated().isEmpty() ? null : handOver.notUpdated());
     }
 }

@@ -126,7 +126,7 @@ public class RegistryEventHandlers {
         // A process ending after a stop (Podman may report both "stop" and "died") stays "stopped".
         return tracked.chain(() -> tx.preparedQuery("UPDATE apps SET status = CASE WHEN $2 = 'exited' AND status = "
                         + "'stopped' THEN status ELSE $2 END, status_detail = $3, updated_at = now() "
-                        + "WHERE container_id = $1 AND removed_at IS NULL AND status <> 'removing'")
+                        + "WHERE container_id = $1 AND removed_at IS NULL AND status NOT IN ('removing', 'redeploying')")
                 .execute(appUpdate).replaceWithVoid());
     }
 

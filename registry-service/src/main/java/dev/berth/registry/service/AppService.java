@@ -68,8 +68,9 @@ public class AppService {
 
     /** An app as stored: {@code env} is only what the user gave. */
     public record App(UUID id, String name, String image, Map<String, String> env, List<PortRequest> ports,
-            String databaseMode, UUID databaseId, List<Binding> bindings, String deletionPolicy, String containerId,
-            String status, String statusDetail, OffsetDateTime createdAt, OffsetDateTime removedAt) {
+            List<String> command, String databaseMode, UUID databaseId, List<Binding> bindings, String deletionPolicy,
+            String containerId, String status, String statusDetail, String origin, OffsetDateTime createdAt,
+            OffsetDateTime removedAt) {
     }
 
     private record Bound(UUID databaseId, boolean madeHere, List<Binding> bindings, Map<String, String> env) {
@@ -101,7 +102,7 @@ public class AppService {
                 : request.database().mode();
         String policy = request.deletionPolicy() == null ? DatabaseService.KEEP : request.deletionPolicy();
         UUID id = UUID.randomUUID();
-        return insertDeploying(id, request, env, mode, policy)
+        return insertDeploying(id, request, env, mode, policy, "api")
                 .chain(() -> bind(request, env, mode))
                 .flatMap(bound -> guarded(provisioner.createContainer(new ProvisionerClient.ContainerRequest(
                                 request.name(), request.image(), bound.env(), ports(request), request.name(),
@@ -125,11 +126,13 @@ public class AppService {
     }
 
     private Uni<Void> insertDeploying(UUID id, DeployRequest request, Map<String, String> env, String mode,
-            String policy) {
-        return pool.preparedQuery("INSERT INTO apps (id, name, image, env, ports, database_mode, deletion_policy, "
-                        + "status) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, 'deploying')")
+            String policy, String origin) {
+        return pool.preparedQuery("INSERT INTO apps (id, name, image, env, ports, command, database_mode, "
+                        + "deletion_policy, status, origin) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8, "
+                        + "'deploying', $9)")
                 .execute(Tuple.from(List.of(id, request.name(), request.image(), write(env),
-                        write(request.ports() == null ? List.of() : request.ports()), mode, policy)))
+                        write(request.ports() == null ? List.of() : request.ports()),
+                        write(request.command() == null ? List.of() : request.command()), mode, policy, origin)))
                 .onFailure(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState()))
                 .transform(e -> new ProblemException(ProblemType.CONFLICT, "an app named " + request.name()
                         + " exists already"))
@@ -245,7 +248,7 @@ public class AppService {
         DeployRequest request = new DeployRequest(app, image, given, List.of(), List.of(),
                 new DatabaseRequest(mode, existing, null, null, null), DatabaseService.KEEP);
         UUID id = UUID.randomUUID();
-        return insertDeploying(id, request, given, mode, DatabaseService.KEEP)
+        return insertDeploying(id, request, given, mode, DatabaseService.KEEP, "hook")
                 .chain(() -> bind(request, given, mode))
                 .call(bound -> pool.preparedQuery("UPDATE apps SET database_id = $2, bindings = $3::jsonb, "
                                 + "database_made = $4, status = 'admitted', updated_at = now() WHERE id = $1")
@@ -319,14 +322,66 @@ public class AppService {
                 });
     }
 
+    /** The apps a credential rotation reached: recreated with the new env, or not (with the reason). */
+    public record HandOver(List<String> updated, Map<String, String> notUpdated) {
+    }
+
+    /**
+     * Hands new credentials to every live app bound to the database: its container is recreated (same name, image,
+     * ports, command; env composed again with the new login). Apps admitted by the Podman hook were created by
+     * another client, whose full spec Berth does not have: they are listed as not updated, to be redeployed by it.
+     */
+    public Uni<HandOver> handOver(AppDatabase database, ProvisionerClient.Login login) {
+        return pool.preparedQuery("SELECT * FROM apps WHERE database_id = $1 AND removed_at IS NULL "
+                        + "AND container_id IS NOT NULL ORDER BY name").execute(Tuple.of(database.id()))
+                .flatMap(rows -> {
+                    List<App> bound = new ArrayList<>();
+                    rows.forEach(r -> bound.add(of(r)));
+                    List<String> updated = new java.util.concurrent.CopyOnWriteArrayList<>();
+                    Map<String, String> notUpdated = new java.util.concurrent.ConcurrentHashMap<>();
+                    return io.smallrye.mutiny.Multi.createFrom().iterable(bound)
+                            .onItem().transformToUniAndConcatenate(app -> recreate(app, database, login)
+                                    .invoke(() -> updated.add(app.name()))
+                                    .onFailure().invoke(e -> notUpdated.put(app.name(), e.getMessage()))
+                                    .onFailure().recoverWithNull())
+                            .collect().last()
+                            .map(ignored -> new HandOver(List.copyOf(updated), Map.copyOf(notUpdated)));
+                });
+    }
+
+    private Uni<Void> recreate(App app, AppDatabase database, ProvisionerClient.Login login) {
+        if (!"api".equals(app.origin())) {
+            return Uni.createFrom().failure(new ProblemException(ProblemType.CONFLICT, "created through the Podman "
+                    + "hook by another client: recreate it there to pick up the new credentials"));
+        }
+        Map<String, String> env = Detection.compose(app.bindings(), connection(database, login), app.env());
+        // "redeploying" keeps the old container's removal event from orphaning the database.
+        return pool.preparedQuery("UPDATE apps SET status = 'redeploying', updated_at = now() WHERE id = $1")
+                .execute(Tuple.of(app.id()))
+                .chain(() -> guarded(provisioner.removeContainer(app.containerId())))
+                .chain(() -> guarded(provisioner.createContainer(new ProvisionerClient.ContainerRequest(app.name(),
+                        app.image(), env, app.ports().stream().map(p -> new Port(p.hostPort(), p.containerPort(),
+                                p.hostIp(), p.protocol())).toList(), app.name(), database.id().toString(), Map.of(),
+                        app.command()))))
+                .flatMap(container -> pool.preparedQuery("UPDATE apps SET container_id = $2, status = $3, "
+                        + "status_detail = NULL, updated_at = now() WHERE id = $1")
+                        .execute(Tuple.of(app.id(), container.id(), container.state())))
+                .onFailure().call(e -> pool.preparedQuery("UPDATE apps SET status = 'failed', status_detail = $2, "
+                        + "updated_at = now() WHERE id = $1").execute(Tuple.of(app.id(), "recreating with new "
+                        + "credentials failed: " + e.getMessage())))
+                .invoke(() -> LOG.infof("app %s recreated with the new credentials of %s", app.name(),
+                        database.databaseName()))
+                .replaceWithVoid();
+    }
+
     /** start, stop or restart the app's container. */
     public Uni<App> act(UUID id, String action) {
         // The stored status follows Podman's events (which may arrive before this answer); the answer shows the
         // container's state right after the action.
         return live(id).flatMap(app -> guarded(provisioner.containerAction(app.containerId(), action))
-                .map(container -> new App(app.id(), app.name(), app.image(), app.env(), app.ports(),
+                .map(container -> new App(app.id(), app.name(), app.image(), app.env(), app.ports(), app.command(),
                         app.databaseMode(), app.databaseId(), app.bindings(), app.deletionPolicy(), app.containerId(),
-                        container.state(), app.statusDetail(), app.createdAt(), app.removedAt())));
+                        container.state(), app.statusDetail(), app.origin(), app.createdAt(), app.removedAt())));
     }
 
     /**
@@ -355,10 +410,12 @@ public class AppService {
     private App of(Row r) {
         return new App(r.getUUID("id"), r.getString("name"), r.getString("image"),
                 read(r.getValue("env"), new TypeReference<Map<String, String>>() { }),
-                read(r.getValue("ports"), new TypeReference<List<PortRequest>>() { }), r.getString("database_mode"),
+                read(r.getValue("ports"), new TypeReference<List<PortRequest>>() { }),
+                read(r.getValue("command"), new TypeReference<List<String>>() { }), r.getString("database_mode"),
                 r.getUUID("database_id"), read(r.getValue("bindings"), new TypeReference<List<Binding>>() { }),
                 r.getString("deletion_policy"), r.getString("container_id"), r.getString("status"),
-                r.getString("status_detail"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("removed_at"));
+                r.getString("status_detail"), r.getString("origin"), r.getOffsetDateTime("created_at"),
+                r.getOffsetDateTime("removed_at"));
     }
 
     private <T> T read(Object value, TypeReference<T> type) {

@@ -60,7 +60,7 @@ public class Orphans {
      */
     public Uni<Boolean> containerRemoved(SqlConnection tx, String containerId, OffsetDateTime at) {
         return tx.preparedQuery("UPDATE apps SET status = 'removed', removed_at = $2, updated_at = now() "
-                        + "WHERE container_id = $1 AND removed_at IS NULL "
+                        + "WHERE container_id = $1 AND removed_at IS NULL AND status <> 'redeploying' "
                         + "RETURNING name, database_id, database_mode, deletion_policy")
                 .execute(Tuple.of(containerId, at))
                 .flatMap(rows -> {
