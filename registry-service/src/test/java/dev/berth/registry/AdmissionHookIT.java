@@ -116,6 +116,21 @@ class AdmissionHookIT {
                 .body("items.size()", equalTo(0));
     }
 
+    @Test
+    void anAdmissionWhoseCreateNeverHappenedCanBeDeletedAndLeavesNothing() {
+        String name = "stuck-" + suffix();
+        // What the hook asks before a create; here the create never comes (the client or the hook died).
+        JsonPath admission = given().contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("name", name, "image", PodmanService.APP_IMAGE, "env", Map.of("DATABASE_URL", ""),
+                        "labels", Map.of()))
+                .when().post("/internal/admissions").then().statusCode(200).extract().jsonPath();
+        String databaseId = admission.getString("databaseId");
+        given().get("/api/databases/" + databaseId).then().statusCode(200);
+        given().when().delete("/api/apps/" + admission.getString("appId")).then().statusCode(202);
+        assertEquals(null, app(name));
+        given().get("/api/databases/" + databaseId).then().statusCode(404);
+    }
+
     private static JsonPath app(String name) {
         List<Map<String, Object>> apps = given().get("/api/apps").jsonPath().getList("findAll { it.name == '" + name
                 + "' }");

@@ -144,8 +144,13 @@ public class AdmissionHook {
                             : Request.extractQueryParameters(request).getValue("name");
                     admission = admit(spec, libpod, name);
                     if (admission != null && admission.env() != null) {
-                        inject(spec, libpod, admission);
-                        forwarded = json.writeValueAsString(spec);
+                        try {
+                            inject(spec, libpod, admission);
+                            forwarded = json.writeValueAsString(spec);
+                        } catch (RuntimeException | java.io.IOException e) {
+                            abandon(admission);
+                            throw e instanceof ProblemException p ? p : new IllegalStateException(e);
+                        }
                     }
                 } catch (ProblemException refused) {
                     respond(response, callback, refused.problem().status(), error(refused.problem().detail(),
@@ -162,15 +167,23 @@ public class AdmissionHook {
             ContentResponse answer = client.newRequest("http://podman" + request.getHttpURI().getPathQuery())
                     .transport(podman).method("POST").timeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .body(new StringRequestContent("application/json", forwarded)).send();
-            if (answer.getStatus() >= 300 && admission != null && admission.appId() != null) {
-                UUID appId = admission.appId();
-                registry.abandon(appId).onFailure().invoke(e -> LOG.warnf("hook: could not undo the admission of %s: "
-                        + "%s", appId, e.getMessage())).onFailure().recoverWithNull().await().atMost(TIMEOUT);
+            if (answer.getStatus() >= 300) {
+                abandon(admission);
             }
             respond(response, callback, answer.getStatus(), answer.getContentAsString(),
                     answer.getHeaders().get(HttpHeader.CONTENT_TYPE));
             return true;
         }
+    }
+
+    /** Undoes an admission whose container will not exist (the app row goes, a database made for it is dropped). */
+    private void abandon(Admission admission) {
+        if (admission == null || admission.appId() == null) {
+            return;
+        }
+        UUID appId = admission.appId();
+        registry.abandon(appId).onFailure().invoke(e -> LOG.warnf("hook: could not undo the admission of %s: %s",
+                appId, e.getMessage())).onFailure().recoverWithNull().await().atMost(TIMEOUT);
     }
 
     private Admission admit(ObjectNode spec, boolean libpod, String name) {

@@ -389,6 +389,25 @@ public class AppService {
      * ({@code ContainerRemoved}), the same way as for a container removed by any other tool.
      */
     public Uni<App> remove(UUID id) {
+        return get(id).flatMap(found -> found.containerId() == null && found.removedAt() == null
+                // Never got a container (a deploy or an admission that did not finish): undone right here.
+                ? abandon(id).replaceWith(found)
+                : removeContainer(id));
+    }
+
+    /**
+     * Admissions and deploys that never got a container (the hook or the registry stopped in between) are undone
+     * after ten minutes.
+     */
+    public Uni<Void> abandonStale() {
+        return pool.query("SELECT id FROM apps WHERE container_id IS NULL AND removed_at IS NULL AND status IN "
+                        + "('deploying', 'admitted') AND created_at < now() - interval '10 minutes'").execute()
+                .onItem().transformToMulti(rows -> io.smallrye.mutiny.Multi.createFrom().iterable(rows))
+                .onItem().transformToUniAndConcatenate(row -> abandon(row.getUUID("id")).onFailure().recoverWithNull())
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<App> removeContainer(UUID id) {
         return live(id).flatMap(app -> guarded(provisioner.removeContainer(app.containerId()))
                 .chain(() -> pool.preparedQuery("UPDATE apps SET status = 'removing', updated_at = now() WHERE id = $1 "
                         + "AND removed_at IS NULL").execute(Tuple.of(id)))

@@ -114,7 +114,7 @@ public class Orphans {
     @Scheduled(every = "${berth.registry.orphans.sweep-interval:60s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public Uni<Void> sweep() {
-        return pool.query("SELECT id, orphan_of AS app, orphan_policy, purge_after <= now() AS due, quarantined_at IS NOT NULL "
+        return apps.abandonStale().onFailure().recoverWithNull().chain(() -> pool.query("SELECT id, orphan_of AS app, orphan_policy, purge_after <= now() AS due, quarantined_at IS NOT NULL "
                         + "AS quarantined FROM app_databases WHERE orphaned_at IS NOT NULL AND status = 'ready' "
                         + "AND (quarantined_at IS NULL OR purge_after <= now())").execute()
                 .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
@@ -122,7 +122,7 @@ public class Orphans {
                         .onFailure().invoke(e -> LOG.warnf("orphan %s: %s (will retry)", row.getUUID("id"),
                                 e.getMessage()))
                         .onFailure().recoverWithNull())
-                .collect().last().replaceWithVoid();
+                .collect().last().replaceWithVoid());
     }
 
     private Uni<Void> handle(Row row) {
