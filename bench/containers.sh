@@ -55,6 +55,10 @@ for i in $(seq 1 "$N"); do
   db_create "${RUN}x$i" >> "$TMP/db"
 done
 
+buckets() { curl -s "$API/q/metrics" | grep '^berth_container_event_lag_seconds_bucket' \
+  | sed 's/.*le="\([^"]*\)".* \([0-9.eE+-]*\)$/\1 \2/'; }
+buckets > "$TMP/before"
+
 # Events: start and remove every container; each event's lag is recorded by the registry.
 for kind in d h b; do
   for i in $(seq 1 "$N"); do podman_call POST "/containers/$RUN-$kind$i/start"; done
@@ -64,9 +68,11 @@ for kind in d h b; do
   for i in $(seq 1 "$N"); do podman_call DELETE "/containers/$RUN-$kind$i?force=true&timeout=0"; done
 done
 sleep 3
-metrics=$(curl -s "$API/q/metrics")
-lag() { echo "$metrics" | grep "^berth_container_event_lag_seconds{.*quantile=\"$1\"" | awk '{printf "%.1f", $2*1000}'; }
-events=$(echo "$metrics" | grep '^berth_container_event_lag_seconds_count' | awk '{print $2}')
+buckets > "$TMP/after"
+# This run's events only: the difference of the registry's cumulative histogram buckets (upper bounds, ~10 % apart).
+lag() { paste -d' ' "$TMP/before" "$TMP/after" | awk -v q="$1" '{le[NR]=$1; n[NR]=$4-$2} END {
+  total=n[NR]; for (i=1; i<=NR; i++) if (n[i] >= q*total) {printf "%.1f", le[i]*1000; exit} }'; }
+events=$(paste -d' ' "$TMP/before" "$TMP/after" | tail -1 | awk '{print $4-$2}')
 
 # Clean up: the databases made for hook+db containers are orphans now (policy keep); drop them and the raw ones.
 for id in $(curl -s "$API/api/databases/orphans" | grep -o "\"id\":\"[0-9a-f-]\{36\}\",\"app\":\"${RUN}_b[0-9]*\"" \
@@ -81,4 +87,4 @@ awk -v d="$d" -v h="$h" -v b="$b" -v db="$db" 'BEGIN {
   printf "pass-through: hook/direct = %.2f (added %.1f ms)\n", h/d, h-d;
   printf "with database: added %.1f ms vs the database alone %.1f ms → added − db = %.1f ms (target ≤ 20)\n", b-d, db, b-d-db;
   printf "hook+db / (direct + db) = %.2f\n", b/(d+db) }'
-echo "event lag (Podman → catalog, $events events since the registry started): p50 $(lag 0.5) ms, p99 $(lag 0.99) ms (target p99 ≤ 100)"
+echo "event lag (Podman → catalog committed, $events events of this run, bucket upper bounds): p50 ≤ $(lag 0.5) ms, p99 ≤ $(lag 0.99) ms (target p99 ≤ 100)"

@@ -23,6 +23,8 @@ public final class OutboxRelay {
     private final Pool pool;
     private final EventPublisher publisher;
     private final int batchSize;
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean again = new java.util.concurrent.atomic.AtomicBoolean();
 
     public OutboxRelay(Pool pool, EventPublisher publisher, int batchSize) {
         this.pool = pool;
@@ -33,16 +35,41 @@ public final class OutboxRelay {
     /** Publishes one batch; returns how many events were sent (0 when nothing was pending). */
     public Uni<Integer> publishBatch() {
         List<Long> attempted = new ArrayList<>();
-        return pool.withTransaction(tx -> lockPending(tx)
+        // Marking rows sent needs no fsync wait: a lost mark means the rows are published again, and consumers
+        // apply each event id once.
+        return pool.withTransaction(tx -> tx.query("SET LOCAL synchronous_commit = off").execute()
+                        .chain(() -> lockPending(tx))
                         .invoke(rows -> rows.forEach(r -> attempted.add(r.getLong("seq"))))
                         .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().item(0) : publishAndMark(tx, rows)))
                 .onFailure().call(error -> recordFailure(attempted, error));
     }
 
-    /** Publishes batches until none is pending; returns the total sent. */
+    /**
+     * Publishes batches until none is pending; returns the total sent. Drains of one relay never overlap — two at
+     * once would each lock a different batch and could publish them out of order — so a drain asked for while one
+     * runs makes that one go round again instead (and returns 0 at once).
+     */
     public Uni<Integer> drain() {
+        if (!running.compareAndSet(false, true)) {
+            again.set(true);
+            return Uni.createFrom().item(0);
+        }
+        return drainBatches().eventually(() -> {
+            running.set(false);
+            if (again.getAndSet(false)) {
+                nudge();
+            }
+        });
+    }
+
+    /** Drains now, in the background: for a producer that just committed events and wants them out at once. */
+    public void nudge() {
+        drain().subscribe().with(sent -> { }, failure -> { });
+    }
+
+    private Uni<Integer> drainBatches() {
         return publishBatch().flatMap(sent -> sent < batchSize ? Uni.createFrom().item(sent)
-                : drain().map(more -> sent + more));
+                : drainBatches().map(more -> sent + more));
     }
 
     /** Rows not yet published. */

@@ -37,6 +37,14 @@ public interface ContainersConfig {
     @WithDefault("true")
     boolean watchEvents();
 
+    /**
+     * Where container events come from: {@code auto} follows Podman's event log file with inotify when Podman logs
+     * events to a file Berth can read ({@code /run/libpod/events/events.log}), else the API's event stream (which
+     * polls that file every 250 ms); {@code api} always uses the stream; a path names the log file.
+     */
+    @WithDefault("auto")
+    String eventsSource();
+
     /** Wait before reconnecting a broken event stream. */
     @WithDefault("1s")
     Duration watchRetry();

@@ -12,6 +12,7 @@ import dev.berth.outbox.Outbox;
 import dev.berth.outbox.OutboxRelay;
 import dev.berth.provisioner.podman.PodmanClient.EventStreamHandle;
 import dev.berth.provisioner.podman.PodmanEvent;
+import dev.berth.provisioner.podman.PodmanEventLog;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -57,7 +58,13 @@ public class ContainerEventWatcher {
     @Inject
     StopRequests stopRequests;
 
+    private static final java.nio.file.Path DEFAULT_EVENT_LOG = java.nio.file.Path.of("/run/libpod/events/events.log");
+
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+
     private final EventStreamHandle handle = new EventStreamHandle();
+    private volatile PodmanEventLog eventLog;
     private volatile boolean stopping;
     private volatile Thread thread;
 
@@ -73,6 +80,10 @@ public class ContainerEventWatcher {
     void onStop(@Observes ShutdownEvent stop) {
         stopping = true;
         handle.close();
+        PodmanEventLog log = eventLog;
+        if (log != null) {
+            log.close();
+        }
         Thread current = thread;
         if (current != null) {
             current.interrupt();
@@ -84,8 +95,22 @@ public class ContainerEventWatcher {
         while (!stopping) {
             try {
                 long since = position();
-                runtime.client().followEvents(since, List.of(ContainerLabels.OWNER + "=" + runtime.config().owner()),
-                        event -> record(event, since), handle);
+                String owner = runtime.config().owner();
+                java.nio.file.Path logFile = eventLogFile();
+                if (logFile != null) {
+                    try (PodmanEventLog log = new PodmanEventLog(logFile, json)) {
+                        eventLog = log;
+                        if (!stopping) {
+                            log.follow(event -> owner.equals(event.attribute(ContainerLabels.OWNER)),
+                                    event -> record(event, since));
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException("cannot follow " + logFile, e);
+                    }
+                } else {
+                    runtime.client().followEvents(since, List.of(ContainerLabels.OWNER + "=" + owner),
+                            event -> record(event, since), handle);
+                }
                 warned = false;
             } catch (RuntimeException e) {
                 if (stopping) {
@@ -104,6 +129,26 @@ public class ContainerEventWatcher {
         }
     }
 
+    /** The event log file to follow, or null for the API's event stream. */
+    private java.nio.file.Path eventLogFile() {
+        String source = runtime.config().eventsSource();
+        if (source.equals("api")) {
+            return null;
+        }
+        if (!source.equals("auto")) {
+            return java.nio.file.Path.of(source);
+        }
+        boolean fileLogger = "file".equals(runtime.client().eventLogger());
+        java.nio.file.Path chosen = fileLogger && PodmanEventLog.readable(DEFAULT_EVENT_LOG) ? DEFAULT_EVENT_LOG : null;
+        if (!announced) {
+            LOG.infof("container events from %s", chosen == null ? "Podman's event stream" : chosen + " (inotify)");
+            announced = true;
+        }
+        return chosen;
+    }
+
+    private volatile boolean announced;
+
     private void record(PodmanEvent event, long resumedFrom) {
         if (event.timeNano() <= resumedFrom) {
             return; // Podman replays from the second of the position; these were recorded before
@@ -117,14 +162,17 @@ public class ContainerEventWatcher {
         OffsetDateTime time = OffsetDateTime.ofInstant(Instant.ofEpochSecond(0, event.timeNano()), ZoneOffset.UTC);
         EventEnvelope envelope = new EventEnvelope(eventId, SOURCE, EventEnvelope.typeOf(data.getClass()),
                 data.aggregateId(), time, data);
-        pool.withTransaction(tx -> outbox.append(tx, envelope)
+        // No fsync wait: if PostgreSQL loses this commit, it loses the position with it, and the event is read
+        // from Podman's log again after the restart (same event id).
+        pool.withTransaction(tx -> tx.query("SET LOCAL synchronous_commit = off").execute()
+                        .chain(() -> outbox.append(tx, envelope))
                         .call(() -> tx.preparedQuery("INSERT INTO container_watch (owner, last_time_nano) VALUES ($1, $2) "
                                         + "ON CONFLICT (owner) DO UPDATE SET last_time_nano = greatest("
                                         + "container_watch.last_time_nano, $2), updated_at = now()")
                                 .execute(Tuple.of(runtime.config().owner(), event.timeNano()))))
                 .await().atMost(DB_TIMEOUT);
         // Publish now rather than at the relay's next tick: the registry should learn within milliseconds.
-        relay.drain().subscribe().with(sent -> { }, failure -> { });
+        relay.nudge();
     }
 
     private long position() {

@@ -67,6 +67,11 @@ public final class PodmanClient implements Closeable {
         return call(HttpMethod.GET, "/version", null).path("Version").asText();
     }
 
+    /** How Podman records events: {@code file}, {@code journald} or {@code none}. */
+    public String eventLogger() {
+        return call(HttpMethod.GET, "/info", null).path("host").path("eventLogger").asText();
+    }
+
     // ---- containers --------------------------------------------------------------------------------------------
 
     /** Creates (does not start) a container; returns its id. */

@@ -69,8 +69,13 @@ public class RegistryEventHandlers {
                                 java.time.Instant.now()));
                     }
                 })
-                // A new orphan is quarantined right away (and handled at once when its grace is zero).
-                .call(() -> orphaned.get() ? orphans.sweep() : Uni.createFrom().voidItem());
+                // A new orphan is quarantined right away (and handled at once when its grace is zero), off the
+                // consumer's path so the next container events do not wait for the provisioner.
+                .invoke(() -> {
+                    if (orphaned.get()) {
+                        orphans.sweepSoon();
+                    }
+                });
     }
 
     @Incoming("backup-events")

@@ -110,10 +110,30 @@ public class Orphans {
                 }));
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean sweepAgain = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Sweeps now in the background; never two at once (one asked for meanwhile runs right after). */
+    public void sweepSoon() {
+        if (!sweeping.compareAndSet(false, true)) {
+            sweepAgain.set(true);
+            return;
+        }
+        sweep().eventually(() -> {
+            sweeping.set(false);
+            if (sweepAgain.getAndSet(false)) {
+                sweepSoon();
+            }
+        }).subscribe().with(done -> { }, failure -> LOG.warnf("orphan sweep: %s", failure.getMessage()));
+    }
+
+    @Scheduled(every = "${berth.registry.orphans.sweep-interval:60s}", delayed = "2s")
+    void scheduledSweep() {
+        sweepSoon();
+    }
+
     /** Quarantines new orphans and runs the policy of those past their grace. */
-    @Scheduled(every = "${berth.registry.orphans.sweep-interval:60s}", delayed = "2s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    public Uni<Void> sweep() {
+    Uni<Void> sweep() {
         return apps.abandonStale().onFailure().recoverWithNull().chain(() -> pool.query("SELECT id, orphan_of AS app, orphan_policy, purge_after <= now() AS due, quarantined_at IS NOT NULL "
                         + "AS quarantined FROM app_databases WHERE orphaned_at IS NOT NULL AND status = 'ready' "
                         + "AND (quarantined_at IS NULL OR purge_after <= now())").execute()
