@@ -170,6 +170,9 @@ public class ContainerEventWatcher {
                                         + "ON CONFLICT (owner) DO UPDATE SET last_time_nano = greatest("
                                         + "container_watch.last_time_nano, $2), updated_at = now()")
                                 .execute(Tuple.of(runtime.config().owner(), event.timeNano()))))
+                // Seen before (Podman's log was rotated and read again, or a stream replayed it): recorded already.
+                .onFailure(e -> e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState()))
+                .recoverWithNull()
                 .await().atMost(DB_TIMEOUT);
         // Publish now rather than at the relay's next tick: the registry should learn within milliseconds.
         relay.nudge();
