@@ -12,8 +12,12 @@ public final class PostgresDdl {
     private PostgresDdl() {
     }
 
-    public static String createLoginRole(String role, String password, Integer connectionLimit) {
-        return "CREATE ROLE " + identifier(role) + " LOGIN PASSWORD " + literal(ScramVerifier.of(password))
+    /** {@code verifier}: the SCRAM-SHA-256 verifier of the password (PostgreSQL stores it as given). */
+    public static String createLoginRole(String role, String verifier, Integer connectionLimit) {
+        if (!verifier.startsWith("SCRAM-SHA-256$")) {
+            throw new IllegalArgumentException("a SCRAM-SHA-256 verifier is required, never a plain password");
+        }
+        return "CREATE ROLE " + identifier(role) + " LOGIN PASSWORD " + literal(verifier)
                 + " CONNECTION LIMIT " + (connectionLimit == null ? -1 : connectionLimit);
     }
 
@@ -39,6 +43,11 @@ public final class PostgresDdl {
     /** Quarantine or release a login without touching its password (orphaned databases). */
     public static String allowLogin(String role, boolean allowed) {
         return "ALTER ROLE " + identifier(role) + (allowed ? " LOGIN" : " NOLOGIN");
+    }
+
+    /** Owned by the admin until {@link #changeOwner} in the same breath as the owner role is made. */
+    public static String createDatabase(String database) {
+        return "CREATE DATABASE " + identifier(database);
     }
 
     public static String createDatabase(String database, String owner) {

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,6 +44,9 @@ public class DatabaseProvisioner {
     WarmPool warmPool;
 
     @Inject
+    PreparedPasswords passwords;
+
+    @Inject
     dev.berth.provisioner.vault.CredentialVault vault;
 
     /** What the registry asks for: names already validated and reserved there. */
@@ -58,7 +62,7 @@ public class DatabaseProvisioner {
 
     private Uni<ProvisionedLogin> provision(CreateCommand cmd, Admin admin) {
         UUID operation = UUID.randomUUID();
-        String password = Passwords.generate();
+        AtomicReference<PreparedPasswords.Prepared> secret = new AtomicReference<>();
         AtomicBoolean roleMade = new AtomicBoolean();
         AtomicBoolean databaseMade = new AtomicBoolean();
         AtomicBoolean fromPool = new AtomicBoolean();
@@ -70,16 +74,21 @@ public class DatabaseProvisioner {
                                         + "instance_id, database_id, role_name) VALUES ($1, 'create', $2, $3, $4, $5, $6)")
                                 .execute(Tuple.from(Arrays.asList(operation, cmd.databaseName(), Phase.REQUESTED.name(),
                                         cmd.instanceId(), cmd.databaseId(), cmd.roleName())))))
-                .chain(() -> offloaded(() -> PostgresDdl.createLoginRole(cmd.roleName(), password, cmd.connectionLimit())))
-                .chain(createRole -> {
+                .chain(() -> passwords.nextAsync())
+                .chain(prepared -> {
+                    secret.set(prepared);
+                    String createRole = PostgresDdl.createLoginRole(cmd.roleName(), prepared.verifier(),
+                            cmd.connectionLimit());
                     String grants = PostgresDdl.revokePublic(cmd.databaseName()) + "; "
                             + PostgresDdl.grantConnect(cmd.databaseName(), cmd.roleName());
+                    String roleOwnerGrants = String.join("; ", createRole,
+                            PostgresDdl.changeOwner(cmd.databaseName(), cmd.roleName()), grants);
                     // From the pool: role, rename, owner and grants in one implicit transaction (one commit, and
-                    // all or nothing). Otherwise CREATE DATABASE, which cannot run inside a transaction block.
+                    // all or nothing). Otherwise CREATE DATABASE first (it cannot run inside a transaction block),
+                    // then role, owner and grants in one implicit transaction: two commits on the server.
                     Uni<Boolean> claimed = !cmd.usePool() ? Uni.createFrom().item(false)
-                            : warmPool.claim(cmd.instanceId(), sql, pooled -> String.join("; ", createRole,
-                                    PostgresDdl.rename(pooled, cmd.databaseName()),
-                                    PostgresDdl.changeOwner(cmd.databaseName(), cmd.roleName()), grants));
+                            : warmPool.claim(cmd.instanceId(), sql, pooled -> String.join("; ",
+                                    PostgresDdl.rename(pooled, cmd.databaseName()), roleOwnerGrants));
                     return claimed.chain(fromThePool -> {
                         fromPool.set(fromThePool);
                         if (fromThePool) {
@@ -87,12 +96,10 @@ public class DatabaseProvisioner {
                             databaseMade.set(true);
                             return Uni.createFrom().voidItem();
                         }
-                        return sql.query(createRole).execute().invoke(() -> roleMade.set(true))
-                                .chain(() -> sql.query(PostgresDdl.createDatabase(cmd.databaseName(), cmd.roleName()))
-                                        .execute())
+                        return sql.query(PostgresDdl.createDatabase(cmd.databaseName())).execute()
                                 .invoke(() -> databaseMade.set(true))
-                                // One implicit transaction for both statements: one commit instead of two.
-                                .chain(() -> sql.query(grants).execute())
+                                .chain(() -> sql.query(roleOwnerGrants).execute())
+                                .invoke(() -> roleMade.set(true))
                                 .replaceWithVoid();
                     });
                 })
@@ -103,10 +110,11 @@ public class DatabaseProvisioner {
                                 + "VALUES ($1, $2, $3, $4, $4, $5)")
                         .execute(Tuple.from(Arrays.asList(cmd.databaseId(), cmd.instanceId(), cmd.databaseName(),
                                 cmd.roleName(), cmd.connectionLimit())))
-                        .call(() -> vault.store(tx, "database", cmd.databaseId().toString(), LOGIN, password))
+                        .call(() -> vault.store(tx, "database", cmd.databaseId().toString(), LOGIN,
+                                secret.get().password()))
                         .call(() -> finish(tx, operation, Phase.COMPLETED, null))))
                 .map(v -> new ProvisionedLogin(cmd.databaseId(), cmd.databaseName(), cmd.roleName(), cmd.roleName(),
-                        password, null, null, fromPool.get()))
+                        secret.get().password(), null, null, fromPool.get()))
                 .invoke(() -> {
                     if (fromPool.get()) {
                         warmPool.refill(cmd.instanceId()).subscribe().with(v -> { }, e -> { });
