@@ -86,33 +86,38 @@ public class DatabaseService {
             String hash = hash(app, environment, instance.toString(), String.valueOf(cmd.connectionLimit()), sslmode);
             return replay(cmd.idempotencyKey(), hash).flatMap(replayed -> replayed != null
                     ? Uni.createFrom().item(replayed)
-                    : databases.findLive(instance, app, environment).flatMap(existing -> {
+                    // Both checks at once (two pool connections): is there a live one, are the plain names taken.
+                    : Uni.combine().all().unis(databases.findLive(instance, app, environment),
+                            databases.nameTaken(instance, DatabaseNames.of(app, environment).database(),
+                                    DatabaseNames.of(app, environment).role())).asTuple().flatMap(checks -> {
+                        var existing = checks.getItem1();
                         if (existing.isPresent()) {
                             throw new ProblemException(ProblemType.CONFLICT, "app " + app + " already has a database in "
                                     + environment + " on this instance (" + existing.get().id() + ")");
                         }
                         boolean usePool = config.databases().useWarmPool() && !Boolean.FALSE.equals(cmd.warmPool());
                         return reserveAndProvision(instance, app, environment, cmd.connectionLimit(), sslmode,
-                                usePool, cmd.idempotencyKey(), hash);
+                                usePool, cmd.idempotencyKey(), hash, checks.getItem2());
                     }));
         });
     }
 
     private Uni<WithLogin> reserveAndProvision(UUID instance, String app, String environment, Integer limit,
-            String sslmode, boolean usePool, String key, String hash) {
+            String sslmode, boolean usePool, String key, String hash, boolean plainTaken) {
         UUID id = UUID.randomUUID();
         DatabaseNames.Names plain = DatabaseNames.of(app, environment);
-        return databases.nameTaken(instance, plain.database(), plain.role())
-                .map(taken -> taken ? DatabaseNames.withSuffix(plain) : plain)
+        return Uni.createFrom().item(plainTaken ? DatabaseNames.withSuffix(plain) : plain)
                 // The reservation needs no fsync of its own: lost only if PostgreSQL itself crashes, and then the
                 // reconciler reports whatever the provisioner made for it.
-                .flatMap(names -> pool.withTransaction(tx -> tx.query("SET LOCAL synchronous_commit = off").execute()
-                                .chain(() -> databases.insertPending(tx, new AppDatabase(id, instance,
+                // The statements of this transaction are pipelined: one round trip.
+                .flatMap(names -> pool.withTransaction(tx -> Uni.combine().all().unis(
+                                tx.query("SET LOCAL synchronous_commit = off").execute(),
+                                databases.insertPending(tx, new AppDatabase(id, instance,
                                         null, null, 0, app, environment, names.database(), names.role(), null,
-                                        Status.PENDING, limit, sslmode, null, null, null)))
-                                .call(() -> key == null ? Uni.createFrom().voidItem()
+                                        Status.PENDING, limit, sslmode, null, null, null)),
+                                key == null ? Uni.createFrom().voidItem()
                                         : tx.preparedQuery("INSERT INTO idempotency_keys (key, request_hash, database_id) "
-                                                + "VALUES ($1, $2, $3)").execute(Tuple.of(key, hash, id))))
+                                                + "VALUES ($1, $2, $3)").execute(Tuple.of(key, hash, id))).discardItems())
                         .onFailure(PgException.class).transform(e -> new ProblemException(ProblemType.CONFLICT,
                                 "app " + app + " in " + environment + " is being created by another request"))
                         .flatMap(v -> provision(id, instance, names, limit, usePool)
@@ -124,10 +129,11 @@ public class DatabaseService {
                                             .chain(() -> provision(id, instance, other, limit, usePool));
                                 }))
                         .onFailure().call(() -> databases.delete(pool, id)))
-                .flatMap(login -> pool.withTransaction(tx -> databases.setStatus(tx, id, Status.READY, login.username())
-                                .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, new DatabaseProvisioned(
-                                        id.toString(), instance.toString(), app, login.databaseName(),
-                                        login.ownerRole())))))
+                .flatMap(login -> pool.withTransaction(tx -> Uni.combine().all().unis(
+                                databases.setStatus(tx, id, Status.READY, login.username()),
+                                outbox.append(tx, EventEnvelope.of(SOURCE, new DatabaseProvisioned(id.toString(),
+                                        instance.toString(), app, login.databaseName(), login.ownerRole()))))
+                                .discardItems())
                         .chain(() -> databases.find(id))
                         .map(db -> new WithLogin(db.orElseThrow(), login)));
     }
