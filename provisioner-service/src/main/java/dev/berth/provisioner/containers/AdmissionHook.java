@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.contracts.catalog.ContainerLabels;
 import dev.berth.contracts.problem.ProblemException;
-import dev.berth.provisioner.client.RegistryClient;
 import dev.berth.provisioner.client.RegistryClient.Admission;
+import dev.berth.provisioner.client.RegistryClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -132,7 +133,7 @@ public class AdmissionHook {
             ObjectNode spec;
             try {
                 spec = json.readTree(body) instanceof ObjectNode object ? object : null;
-            } catch (java.io.IOException unreadable) {
+            } catch (IOException unreadable) {
                 spec = null;
             }
             String forwarded = body;
@@ -147,7 +148,7 @@ public class AdmissionHook {
                         try {
                             inject(spec, libpod, admission);
                             forwarded = json.writeValueAsString(spec);
-                        } catch (RuntimeException | java.io.IOException e) {
+                        } catch (RuntimeException | IOException e) {
                             abandon(admission);
                             throw e instanceof ProblemException p ? p : new IllegalStateException(e);
                         }

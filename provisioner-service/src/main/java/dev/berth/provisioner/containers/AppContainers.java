@@ -4,8 +4,9 @@ import dev.berth.contracts.catalog.ContainerLabels;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.provisioner.podman.ContainerInfo;
-import dev.berth.provisioner.podman.ContainerSpec;
 import dev.berth.provisioner.podman.ContainerSpec.PortMapping;
+import dev.berth.provisioner.podman.ContainerSpec;
+import dev.berth.provisioner.podman.ContainerStats;
 import dev.berth.provisioner.podman.PodmanClient;
 import dev.berth.provisioner.podman.PodmanException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,11 +15,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
@@ -70,7 +74,7 @@ public class AppContainers {
             try {
                 podman.start(id);
             } catch (PodmanException e) {
-                podman.remove(id, java.time.Duration.ZERO);
+                podman.remove(id, Duration.ZERO);
                 if (e.getMessage() != null && e.getMessage().contains("address already in use")) {
                     throw new ProblemException(ProblemType.PORT_IN_USE, "a host port of " + deployment.name()
                             + " is taken: " + portsOf(deployment));
@@ -98,7 +102,7 @@ public class AppContainers {
      * candidates for adoption as instances.
      */
     public List<EngineContainer> engines() {
-        List<EngineContainer> found = new java.util.ArrayList<>();
+        List<EngineContainer> found = new ArrayList<>();
         for (ContainerInfo c : call(() -> runtime.client().list(List.of()))) {
             String engine = engineOf(c.image());
             if (engine == null || c.label(ContainerLabels.APP) != null) {
@@ -131,7 +135,7 @@ public class AppContainers {
 
     /** Berth's containers, optionally of one app. */
     public List<ContainerInfo> list(String app) {
-        List<String> filters = new java.util.ArrayList<>(List.of(ContainerLabels.OWNER + "=" + owner()));
+        List<String> filters = new ArrayList<>(List.of(ContainerLabels.OWNER + "=" + owner()));
         if (app != null && !app.isBlank()) {
             filters.add(ContainerLabels.APP + "=" + app);
         }
@@ -183,7 +187,7 @@ public class AppContainers {
         return true;
     }
 
-    public dev.berth.provisioner.podman.ContainerStats stats(String idOrName) {
+    public ContainerStats stats(String idOrName) {
         String id = get(idOrName).id();
         return call(() -> runtime.client().stats(id));
     }
@@ -266,7 +270,7 @@ public class AppContainers {
         return id == null || id.length() < 12 ? id : id.substring(0, 12);
     }
 
-    private static <T> T call(java.util.function.Supplier<T> podmanCall) {
+    private static <T> T call(Supplier<T> podmanCall) {
         try {
             return podmanCall.get();
         } catch (PodmanException e) {

@@ -1,5 +1,6 @@
 package dev.berth.provisioner.containers;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.contracts.catalog.ContainerLabels;
 import dev.berth.contracts.events.BerthEvent;
 import dev.berth.contracts.events.ContainerCreated;
@@ -11,17 +12,22 @@ import dev.berth.contracts.events.EventEnvelope;
 import dev.berth.outbox.Outbox;
 import dev.berth.outbox.OutboxRelay;
 import dev.berth.provisioner.podman.PodmanClient.EventStreamHandle;
+import dev.berth.provisioner.podman.PodmanClient;
 import dev.berth.provisioner.podman.PodmanEvent;
 import dev.berth.provisioner.podman.PodmanEventLog;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -58,10 +64,10 @@ public class ContainerEventWatcher {
     @Inject
     StopRequests stopRequests;
 
-    private static final java.nio.file.Path DEFAULT_EVENT_LOG = java.nio.file.Path.of("/run/libpod/events/events.log");
+    private static final Path DEFAULT_EVENT_LOG = Path.of("/run/libpod/events/events.log");
 
     @Inject
-    com.fasterxml.jackson.databind.ObjectMapper json;
+    ObjectMapper json;
 
     private final EventStreamHandle handle = new EventStreamHandle();
     private volatile PodmanEventLog eventLog;
@@ -96,7 +102,7 @@ public class ContainerEventWatcher {
             try {
                 long since = position();
                 String owner = runtime.config().owner();
-                java.nio.file.Path logFile = eventLogFile();
+                Path logFile = eventLogFile();
                 if (logFile != null) {
                     try (PodmanEventLog log = new PodmanEventLog(logFile, json)) {
                         eventLog = log;
@@ -104,8 +110,8 @@ public class ContainerEventWatcher {
                             log.follow(event -> owner.equals(event.attribute(ContainerLabels.OWNER)),
                                     event -> record(event, since));
                         }
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException("cannot follow " + logFile, e);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot follow " + logFile, e);
                     }
                 } else {
                     runtime.client().followEvents(since, List.of(ContainerLabels.OWNER + "=" + owner),
@@ -130,16 +136,16 @@ public class ContainerEventWatcher {
     }
 
     /** The event log file to follow, or null for the API's event stream. */
-    private java.nio.file.Path eventLogFile() {
+    private Path eventLogFile() {
         String source = runtime.config().eventsSource();
         if (source.equals("api")) {
             return null;
         }
         if (!source.equals("auto")) {
-            return java.nio.file.Path.of(source);
+            return Path.of(source);
         }
         boolean fileLogger = "file".equals(runtime.client().eventLogger());
-        java.nio.file.Path chosen = fileLogger && PodmanEventLog.readable(DEFAULT_EVENT_LOG) ? DEFAULT_EVENT_LOG : null;
+        Path chosen = fileLogger && PodmanEventLog.readable(DEFAULT_EVENT_LOG) ? DEFAULT_EVENT_LOG : null;
         if (!announced) {
             LOG.infof("container events from %s", chosen == null ? "Podman's event stream" : chosen + " (inotify)");
             announced = true;
@@ -171,7 +177,7 @@ public class ContainerEventWatcher {
                                         + "container_watch.last_time_nano, $2), updated_at = now()")
                                 .execute(Tuple.of(runtime.config().owner(), event.timeNano()))))
                 // Seen before (Podman's log was rotated and read again, or a stream replayed it): recorded already.
-                .onFailure(e -> e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState()))
+                .onFailure(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState()))
                 .recoverWithNull()
                 .await().atMost(DB_TIMEOUT);
         // Publish now rather than at the relay's next tick: the registry should learn within milliseconds.

@@ -2,6 +2,7 @@ package dev.berth.provisioner.service;
 
 import dev.berth.provisioner.engine.ScramVerifier;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -36,11 +37,11 @@ public class PreparedPasswords {
     }
 
     /** A fresh password: a prepared one at once, else one made on a worker thread (never on the event loop). */
-    public io.smallrye.mutiny.Uni<Prepared> nextAsync() {
+    public Uni<Prepared> nextAsync() {
         Prepared prepared = ready.poll();
         refill();
-        return prepared != null ? io.smallrye.mutiny.Uni.createFrom().item(prepared)
-                : io.smallrye.mutiny.Uni.createFrom().item(PreparedPasswords::make)
+        return prepared != null ? Uni.createFrom().item(prepared)
+                : Uni.createFrom().item(PreparedPasswords::make)
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 

@@ -5,9 +5,13 @@ import dev.berth.contracts.problem.ProblemType;
 import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.domain.AppDatabase.Status;
+import dev.berth.registry.domain.AppDatabase;
 import dev.berth.registry.repository.AppDatabaseRepository;
+import dev.berth.registry.service.AppService;
 import dev.berth.registry.service.DatabaseService;
+import dev.berth.registry.service.Detection;
 import dev.berth.registry.service.InstanceCatalog;
+import dev.berth.registry.service.Orphans;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -24,6 +28,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -98,22 +105,22 @@ public class DatabaseResource {
     }
 
     @Inject
-    dev.berth.registry.service.Detection detection;
+    Detection detection;
 
     @Inject
-    dev.berth.registry.service.AppService apps;
+    AppService apps;
 
     @Inject
-    dev.berth.registry.service.Orphans orphans;
+    Orphans orphans;
 
     @GET
     @Path("/detect")
     @Operation(summary = "Preview what a deploy with this env would do",
             description = "env=NAME=value, repeated (a value may be empty: DATABASE_URL=). Says whether a database is "
                     + "needed, which variables get which format, and which variables Berth would add.")
-    public dev.berth.registry.service.Detection.Preview detect(@QueryParam("env") java.util.List<String> env) {
-        java.util.Map<String, String> parsed = new java.util.LinkedHashMap<>();
-        for (String entry : env == null ? java.util.List.<String>of() : env) {
+    public Detection.Preview detect(@QueryParam("env") List<String> env) {
+        Map<String, String> parsed = new LinkedHashMap<>();
+        for (String entry : env == null ? List.<String>of() : env) {
             int eq = entry.indexOf('=');
             parsed.put(eq < 0 ? entry : entry.substring(0, eq), eq < 0 ? "" : entry.substring(eq + 1));
         }
@@ -123,7 +130,7 @@ public class DatabaseResource {
     @GET
     @Path("/orphans")
     @Operation(summary = "Databases whose app container is gone (quarantined: login disabled)")
-    public Uni<java.util.List<dev.berth.registry.service.Orphans.Orphan>> orphans() {
+    public Uni<List<Orphans.Orphan>> orphans() {
         return orphans.list();
     }
 

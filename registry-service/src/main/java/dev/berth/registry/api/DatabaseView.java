@@ -3,8 +3,11 @@ package dev.berth.registry.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.domain.AppDatabase;
+import dev.berth.registry.service.AppService;
 import dev.berth.registry.service.ConnectionStrings;
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** A database as the API shows it; {@code credentials}/{@code connection} only where a response may reveal them. */
@@ -13,8 +16,8 @@ public record DatabaseView(UUID id, String app, String environment, InstanceRef 
         String role, String username, String status, Integer connectionLimit, String sslmode,
         OffsetDateTime createdAt, OffsetDateTime lastBackupAt, String deletionError, ProvisionerClient.Stats stats,
         String statsUnavailable,
-        Credentials credentials, ConnectionStrings connection, java.util.List<String> handedTo,
-        java.util.Map<String, String> notHandedTo) {
+        Credentials credentials, ConnectionStrings connection, List<String> handedTo,
+        Map<String, String> notHandedTo) {
 
     public record InstanceRef(UUID id, String name) {
     }
@@ -51,7 +54,7 @@ public record DatabaseView(UUID id, String app, String environment, InstanceRef 
     }
 
     /** After a rotation: the apps that were recreated with the new credentials, and those that were not (why). */
-    DatabaseView withHandOver(dev.berth.registry.service.AppService.HandOver handOver) {
+    DatabaseView withHandOver(AppService.HandOver handOver) {
         return new DatabaseView(id, app, environment, instance, database, role, username, status, connectionLimit,
                 sslmode, createdAt, lastBackupAt, deletionError, stats, statsUnavailable, credentials, connection,
                 handOver.updated(), handOver.notUpdated().isEmpty() ? null : handOver.notUpdated());

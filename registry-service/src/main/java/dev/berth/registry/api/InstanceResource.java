@@ -2,22 +2,25 @@ package dev.berth.registry.api;
 
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.repository.InstanceRepository;
+import dev.berth.registry.service.Adoption;
+import dev.berth.registry.service.InstanceCatalog;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
-import dev.berth.registry.service.InstanceCatalog;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Response;
-import java.net.URI;
-import java.util.UUID;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** Database servers Berth knows. Registering and removing them comes with the provisioning work. */
@@ -50,18 +53,18 @@ public class InstanceResource {
             description = "The provisioner connects as the admin first; 422 with the reason when it cannot.")
     public Uni<Response> register(InstanceCatalog.Registration registration) {
         return catalog.register(registration).map(id -> Response.created(URI.create("/api/instances/" + id))
-                .entity(java.util.Map.of("id", id)).build());
+                .entity(Map.of("id", id)).build());
     }
 
     @Inject
-    dev.berth.registry.service.Adoption adoption;
+    Adoption adoption;
 
     @GET
     @Path("/detect")
     @Operation(summary = "Database containers on Berth's Podman that are not instances yet",
             description = "Found by image name (postgres, mariadb, mysql, redis, mongo), with where Berth would "
                     + "connect and whether they can be adopted.")
-    public Uni<java.util.List<dev.berth.registry.service.Adoption.Candidate>> detect() {
+    public Uni<List<Adoption.Candidate>> detect() {
         return adoption.detect();
     }
 
@@ -72,9 +75,9 @@ public class InstanceResource {
             description = "Connects with the given admin credentials first; 422 with the reason when they do not "
                     + "work, 501 for engines without a driver yet.")
     public Uni<Response> adopt(@PathParam("containerId") String containerId,
-            dev.berth.registry.service.Adoption.AdoptRequest request) {
+            Adoption.AdoptRequest request) {
         return adoption.adopt(containerId, request).map(id -> Response.created(URI.create("/api/instances/" + id))
-                .entity(java.util.Map.of("id", id)).build());
+                .entity(Map.of("id", id)).build());
     }
 
     @DELETE

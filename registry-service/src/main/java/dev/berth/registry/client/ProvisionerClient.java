@@ -10,9 +10,11 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
@@ -103,8 +105,8 @@ public interface ProvisionerClient {
     }
 
     /** {@code env} holds the injected password: never logged. */
-    record ContainerRequest(String name, String image, java.util.Map<String, String> env, List<Port> ports, String app,
-            String databaseId, java.util.Map<String, String> labels, List<String> command) {
+    record ContainerRequest(String name, String image, Map<String, String> env, List<Port> ports, String app,
+            String databaseId, Map<String, String> labels, List<String> command) {
 
         @Override
         public String toString() {
@@ -113,7 +115,7 @@ public interface ProvisionerClient {
     }
 
     record Container(String id, String name, String image, String state, Integer exitCode, String app,
-            java.util.Map<String, String> labels, OffsetDateTime created, java.util.Map<String, String> addresses) {
+            Map<String, String> labels, OffsetDateTime created, Map<String, String> addresses) {
     }
 
     @POST
@@ -122,7 +124,7 @@ public interface ProvisionerClient {
 
     @GET
     @Path("/containers")
-    Uni<List<Container>> containers(@jakarta.ws.rs.QueryParam("app") String app);
+    Uni<List<Container>> containers(@QueryParam("app") String app);
 
     @GET
     @Path("/containers/{id}")
@@ -137,7 +139,7 @@ public interface ProvisionerClient {
     Uni<Void> removeContainer(@PathParam("id") String id);
 
     record EngineContainer(String id, String name, String image, String engine, String state, List<PortMapping> ports,
-            java.util.Map<String, String> addresses) {
+            Map<String, String> addresses) {
     }
 
     record PortMapping(String hostIp, int hostPort, int containerPort, String protocol) {

@@ -2,22 +2,30 @@ package dev.berth.registry.messaging;
 
 import dev.berth.contracts.events.BackupCompleted;
 import dev.berth.contracts.events.BackupFailed;
-import dev.berth.registry.service.DatabaseService;
 import dev.berth.contracts.events.ContainerCreated;
 import dev.berth.contracts.events.ContainerDied;
 import dev.berth.contracts.events.ContainerRemoved;
 import dev.berth.contracts.events.ContainerStarted;
 import dev.berth.contracts.events.ContainerStopped;
-import dev.berth.registry.service.Orphans;
 import dev.berth.contracts.events.EventEnvelope;
 import dev.berth.outbox.EventConsumer;
+import dev.berth.registry.service.DatabaseService;
+import dev.berth.registry.service.Orphans;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -41,32 +49,32 @@ public class RegistryEventHandlers {
     Orphans orphans;
 
     @Inject
-    io.micrometer.core.instrument.MeterRegistry meters;
+    MeterRegistry meters;
 
-    private io.micrometer.core.instrument.Timer eventLag;
+    private Timer eventLag;
 
-    @jakarta.annotation.PostConstruct
+    @PostConstruct
     void meters() {
-        eventLag = io.micrometer.core.instrument.Timer.builder("berth.container.event.lag")
+        eventLag = Timer.builder("berth.container.event.lag")
                 .description("From Podman's event to the registry having applied it (catalog committed)")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
-                .minimumExpectedValue(java.time.Duration.ofMillis(1)).maximumExpectedValue(java.time.Duration.ofSeconds(30))
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
                 .register(meters);
     }
 
     @Incoming("container-events")
     public Uni<Void> onContainerEvent(byte[] record) {
         AtomicBoolean orphaned = new AtomicBoolean();
-        java.util.concurrent.atomic.AtomicReference<java.time.OffsetDateTime> happened =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<OffsetDateTime> happened =
+                new AtomicReference<>();
         return consumer.consume(CONSUMER, record, (tx, event) -> {
                     happened.set(event.time());
                     return applyContainerEvent(tx, event, orphaned);
                 })
                 .invoke(() -> {
                     if (happened.get() != null) {
-                        eventLag.record(java.time.Duration.between(happened.get().toInstant(),
-                                java.time.Instant.now()));
+                        eventLag.record(Duration.between(happened.get().toInstant(),
+                                Instant.now()));
                     }
                 })
                 // A new orphan is quarantined right away (and handled at once when its grace is zero), off the
@@ -95,7 +103,7 @@ public class RegistryEventHandlers {
             return tx.preparedQuery("INSERT INTO containers (container_id, name, image, app, database_id, status, "
                             + "updated_at) VALUES ($1, $2, $3, $4, $5, 'created', $6) ON CONFLICT (container_id) DO "
                             + "UPDATE SET name = $2, image = $3, app = $4, database_id = $5, updated_at = $6")
-                    .execute(Tuple.from(java.util.Arrays.asList(created.containerId(), created.name(),
+                    .execute(Tuple.from(Arrays.asList(created.containerId(), created.name(),
                             created.image(), created.app(), uuidOrNull(created.databaseId()), event.time())))
                     // An app deployed through the API or admitted by the hook learns its container id here too.
                     .call(() -> tx.preparedQuery("UPDATE apps SET container_id = $1, status = CASE WHEN status IN "
@@ -120,7 +128,7 @@ public class RegistryEventHandlers {
             return Uni.createFrom().voidItem();
         }
         String containerId = event.data().aggregateId();
-        Tuple appUpdate = Tuple.from(java.util.Arrays.asList(containerId, status, detail));
+        Tuple appUpdate = Tuple.from(Arrays.asList(containerId, status, detail));
         Uni<Void> tracked = tx.preparedQuery("UPDATE containers SET status = $2, updated_at = $3 WHERE container_id = $1 "
                         + "AND updated_at <= $3")
                 .execute(Tuple.of(containerId, appUpdate.getString(1), event.time())).replaceWithVoid();

@@ -5,14 +5,18 @@ import static dev.berth.registry.service.ProvisionerCalls.guarded;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.contracts.catalog.ContainerLabels;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
-import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.client.ProvisionerClient.Port;
+import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.config.RegistryConfig;
-import dev.berth.registry.domain.AppDatabase;
 import dev.berth.registry.domain.AppDatabase.Status;
+import dev.berth.registry.domain.AppDatabase;
 import dev.berth.registry.service.Detection.Binding;
+import dev.berth.registry.service.Detection;
+import dev.berth.registry.service.ProvisionerCalls;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -22,11 +26,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -111,7 +119,7 @@ public class AppService {
                         .flatMap(container -> pool.preparedQuery("UPDATE apps SET container_id = $2, status = $3, "
                                         + "database_id = $4, bindings = $5::jsonb, database_made = $6, "
                                         + "updated_at = now() WHERE id = $1")
-                                .execute(Tuple.from(java.util.Arrays.asList(id, container.id(), container.state(),
+                                .execute(Tuple.from(Arrays.asList(id, container.id(), container.state(),
                                         bound.databaseId(), write(bound.bindings()), bound.madeHere())))
                                 .invoke(() -> LOG.infof("deployed app %s (%s), database %s", request.name(),
                                         request.image(), bound.databaseId() == null ? "none" : bound.databaseId())))
@@ -223,8 +231,8 @@ public class AppService {
             Map<String, String> labels) {
         Map<String, String> given = env == null ? Map.of() : normalized(env);
         Map<String, String> labelMap = labels == null ? Map.of() : labels;
-        String binding = labelMap.get(dev.berth.contracts.catalog.ContainerLabels.DATABASE);
-        if (dev.berth.contracts.catalog.ContainerLabels.NO_DATABASE.equals(binding)) {
+        String binding = labelMap.get(ContainerLabels.DATABASE);
+        if (ContainerLabels.NO_DATABASE.equals(binding)) {
             return Uni.createFrom().item(new Admission(null, null, null, null));
         }
         String mode;
@@ -243,7 +251,7 @@ public class AppService {
             }
             mode = "auto";
         }
-        String app = appName(labelMap.getOrDefault(dev.berth.contracts.catalog.ContainerLabels.APP, containerName),
+        String app = appName(labelMap.getOrDefault(ContainerLabels.APP, containerName),
                 image);
         DeployRequest request = new DeployRequest(app, image, given, List.of(), List.of(),
                 new DatabaseRequest(mode, existing, null, null, null), DatabaseService.KEEP);
@@ -252,7 +260,7 @@ public class AppService {
                 .chain(() -> bind(request, given, mode))
                 .call(bound -> pool.preparedQuery("UPDATE apps SET database_id = $2, bindings = $3::jsonb, "
                                 + "database_made = $4, status = 'admitted', updated_at = now() WHERE id = $1")
-                        .execute(Tuple.from(java.util.Arrays.asList(id, bound.databaseId(), write(bound.bindings()),
+                        .execute(Tuple.from(Arrays.asList(id, bound.databaseId(), write(bound.bindings()),
                                 bound.madeHere()))))
                 .onFailure().call(() -> pool.preparedQuery("DELETE FROM apps WHERE id = $1").execute(Tuple.of(id)))
                 .map(bound -> new Admission(id, app, bound.databaseId(), bound.env()));
@@ -276,7 +284,7 @@ public class AppService {
             String last = image == null ? "app" : image.substring(image.lastIndexOf('/') + 1);
             base = last.replaceAll("[:@].*$", "") + "-" + UUID.randomUUID().toString().substring(0, 6);
         }
-        String cleaned = base.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-")
+        String cleaned = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-")
                 .replaceAll("^-+", "");
         if (cleaned.isEmpty()) {
             cleaned = "app-" + UUID.randomUUID().toString().substring(0, 6);
@@ -337,9 +345,9 @@ public class AppService {
                 .flatMap(rows -> {
                     List<App> bound = new ArrayList<>();
                     rows.forEach(r -> bound.add(of(r)));
-                    List<String> updated = new java.util.concurrent.CopyOnWriteArrayList<>();
-                    Map<String, String> notUpdated = new java.util.concurrent.ConcurrentHashMap<>();
-                    return io.smallrye.mutiny.Multi.createFrom().iterable(bound)
+                    List<String> updated = new CopyOnWriteArrayList<>();
+                    Map<String, String> notUpdated = new ConcurrentHashMap<>();
+                    return Multi.createFrom().iterable(bound)
                             .onItem().transformToUniAndConcatenate(app -> recreate(app, database, login)
                                     .invoke(() -> updated.add(app.name()))
                                     .onFailure().invoke(e -> notUpdated.put(app.name(), e.getMessage()))
@@ -402,7 +410,7 @@ public class AppService {
     public Uni<Void> abandonStale() {
         return pool.query("SELECT id FROM apps WHERE container_id IS NULL AND removed_at IS NULL AND status IN "
                         + "('deploying', 'admitted') AND created_at < now() - interval '10 minutes'").execute()
-                .onItem().transformToMulti(rows -> io.smallrye.mutiny.Multi.createFrom().iterable(rows))
+                .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
                 .onItem().transformToUniAndConcatenate(row -> abandon(row.getUUID("id")).onFailure().recoverWithNull())
                 .collect().last().replaceWithVoid();
     }

@@ -6,6 +6,7 @@ import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.config.RegistryConfig;
+import dev.berth.registry.service.ProvisionerCalls;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -17,8 +18,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
@@ -80,7 +83,7 @@ public class Orphans {
                     return tx.preparedQuery("UPDATE app_databases SET orphaned_at = $2, orphan_policy = $3, "
                                     + "purge_after = $4, orphan_of = $5, updated_at = now() "
                                     + "WHERE id = $1 AND orphaned_at IS NULL")
-                            .execute(Tuple.from(java.util.Arrays.asList(databaseId, at, policy, purgeAfter,
+                            .execute(Tuple.from(Arrays.asList(databaseId, at, policy, purgeAfter,
                                     app.getString("name"))))
                             .map(updated -> updated.rowCount() > 0);
                 });
@@ -110,8 +113,8 @@ public class Orphans {
                 }));
     }
 
-    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicBoolean sweepAgain = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final AtomicBoolean sweepAgain = new AtomicBoolean();
 
     /** Sweeps now in the background; never two at once (one asked for meanwhile runs right after). */
     public void sweepSoon() {
