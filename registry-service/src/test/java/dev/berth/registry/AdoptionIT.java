@@ -96,7 +96,7 @@ class AdoptionIT {
                     .when().post("/api/instances/adopt/" + name)
                     .then().statusCode(501).body("detail", containsString("redis"));
         } finally {
-            podman.podman("rm", "-f", "-t", "0", name);
+            podman.podman("rm", "-f", "-t", "0", "-v", name); // -v: the image's anonymous data volume too
         }
     }
 }
