@@ -101,7 +101,7 @@ public final class PodmanService {
             Files.createDirectories(socket.getParent());
             Process process = new ProcessBuilder(script.toString(), socket.toString()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
-            String cleanup = "podman rm -f -t 0 --filter label=berth.owner=" + owner + " >/dev/null 2>&1; "
+            String cleanup = "podman rm -f -v -t 0 --filter label=berth.owner=" + owner + " >/dev/null 2>&1; "
                     + "podman volume prune -f --filter label=berth.owner=" + owner + " >/dev/null 2>&1";
             ProcessWatchdog.guard(cleanup + "; kill " + process.pid() + " 2>/dev/null");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
