@@ -8,7 +8,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,8 +23,7 @@ public final class OutboxRelay {
     private final Pool pool;
     private final EventPublisher publisher;
     private final int batchSize;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+    private final SingleFlight<Integer> drains = new SingleFlight<>(this::drainBatches, 0);
 
     public OutboxRelay(Pool pool, EventPublisher publisher, int batchSize) {
         this.pool = pool;
@@ -51,21 +49,12 @@ public final class OutboxRelay {
      * runs makes that one go round again instead (and returns 0 at once).
      */
     public Uni<Integer> drain() {
-        if (!running.compareAndSet(false, true)) {
-            again.set(true);
-            return Uni.createFrom().item(0);
-        }
-        return drainBatches().eventually(() -> {
-            running.set(false);
-            if (again.getAndSet(false)) {
-                nudge();
-            }
-        });
+        return drains.run();
     }
 
     /** Drains now, in the background: for a producer that just committed events and wants them out at once. */
     public void nudge() {
-        drain().subscribe().with(sent -> { }, failure -> { });
+        drains.runInBackground();
     }
 
     private Uni<Integer> drainBatches() {

@@ -144,11 +144,17 @@ public class AppContainers {
 
     /** One of Berth's containers; 404 when Podman does not know it or it is not Berth's. */
     public ContainerInfo get(String idOrName) {
-        ContainerInfo info = call(() -> runtime.client().inspect(idOrName));
-        if (info == null || !owner().equals(info.label(ContainerLabels.OWNER))) {
+        ContainerInfo info = owned(idOrName);
+        if (info == null) {
             throw new ProblemException(ProblemType.NOT_FOUND, "no container " + idOrName + " managed by Berth");
         }
         return info;
+    }
+
+    /** The container if it exists and is Berth's (label {@code berth.owner}), else null. */
+    private ContainerInfo owned(String idOrName) {
+        ContainerInfo info = call(() -> runtime.client().inspect(idOrName));
+        return info != null && owner().equals(info.label(ContainerLabels.OWNER)) ? info : null;
     }
 
     /** What can be done to a container that exists. */
@@ -173,8 +179,8 @@ public class AppContainers {
 
     /** Stops and removes the container; true when there was one. */
     public boolean remove(String idOrName) {
-        ContainerInfo info = call(() -> runtime.client().inspect(idOrName));
-        if (info == null || !owner().equals(info.label(ContainerLabels.OWNER))) {
+        ContainerInfo info = owned(idOrName);
+        if (info == null) {
             return false;
         }
         if (info.running()) {

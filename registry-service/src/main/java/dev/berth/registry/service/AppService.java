@@ -112,10 +112,8 @@ public class AppService {
         UUID id = UUID.randomUUID();
         return insertDeploying(id, request, env, mode, policy, "api")
                 .chain(() -> bind(request, env, mode))
-                .flatMap(bound -> guarded(provisioner.createContainer(new ProvisionerClient.ContainerRequest(
-                                request.name(), request.image(), bound.env(), ports(request), request.name(),
-                                bound.databaseId() == null ? null : bound.databaseId().toString(), Map.of(),
-                                request.command())))
+                .flatMap(bound -> guarded(provisioner.createContainer(containerRequest(request.name(),
+                                request.image(), bound.env(), request.ports(), bound.databaseId(), request.command())))
                         .flatMap(container -> pool.preparedQuery("UPDATE apps SET container_id = $2, status = $3, "
                                         + "database_id = $4, bindings = $5::jsonb, database_made = $6, "
                                         + "updated_at = now() WHERE id = $1")
@@ -367,10 +365,8 @@ public class AppService {
         return pool.preparedQuery("UPDATE apps SET status = 'redeploying', updated_at = now() WHERE id = $1")
                 .execute(Tuple.of(app.id()))
                 .chain(() -> guarded(provisioner.removeContainer(app.containerId())))
-                .chain(() -> guarded(provisioner.createContainer(new ProvisionerClient.ContainerRequest(app.name(),
-                        app.image(), env, app.ports().stream().map(p -> new Port(p.hostPort(), p.containerPort(),
-                                p.hostIp(), p.protocol())).toList(), app.name(), database.id().toString(), Map.of(),
-                        app.command()))))
+                .chain(() -> guarded(provisioner.createContainer(containerRequest(app.name(), app.image(), env,
+                        app.ports(), database.id(), app.command()))))
                 .flatMap(container -> pool.preparedQuery("UPDATE apps SET container_id = $2, status = $3, "
                         + "status_detail = NULL, updated_at = now() WHERE id = $1")
                         .execute(Tuple.of(app.id(), container.id(), container.state())))
@@ -400,7 +396,7 @@ public class AppService {
         return get(id).flatMap(found -> found.containerId() == null && found.removedAt() == null
                 // Never got a container (a deploy or an admission that did not finish): undone right here.
                 ? abandon(id).replaceWith(found)
-                : removeContainer(id));
+                : removeContainer(requireLive(found)));
     }
 
     /**
@@ -415,23 +411,25 @@ public class AppService {
                 .collect().last().replaceWithVoid();
     }
 
-    private Uni<App> removeContainer(UUID id) {
-        return live(id).flatMap(app -> guarded(provisioner.removeContainer(app.containerId()))
+    private Uni<App> removeContainer(App app) {
+        return guarded(provisioner.removeContainer(app.containerId()))
                 .chain(() -> pool.preparedQuery("UPDATE apps SET status = 'removing', updated_at = now() WHERE id = $1 "
-                        + "AND removed_at IS NULL").execute(Tuple.of(id)))
-                .chain(() -> get(id)));
+                        + "AND removed_at IS NULL").execute(Tuple.of(app.id())))
+                .chain(() -> get(app.id()));
     }
 
     private Uni<App> live(UUID id) {
-        return get(id).map(app -> {
-            if (app.removedAt() != null) {
-                throw new ProblemException(ProblemType.NOT_FOUND, "app " + app.name() + " was removed");
-            }
-            if (app.containerId() == null) {
-                throw new ProblemException(ProblemType.CONFLICT, "app " + app.name() + " has no container yet");
-            }
-            return app;
-        });
+        return get(id).map(AppService::requireLive);
+    }
+
+    private static App requireLive(App app) {
+        if (app.removedAt() != null) {
+            throw new ProblemException(ProblemType.NOT_FOUND, "app " + app.name() + " was removed");
+        }
+        if (app.containerId() == null) {
+            throw new ProblemException(ProblemType.CONFLICT, "app " + app.name() + " has no container yet");
+        }
+        return app;
     }
 
     private App of(Row r) {
@@ -461,9 +459,13 @@ public class AppService {
         }
     }
 
-    private static List<Port> ports(DeployRequest request) {
-        return request.ports() == null ? List.of() : request.ports().stream()
+    /** The provisioner's create for an app: the app's name is also its container's name and app label. */
+    private static ProvisionerClient.ContainerRequest containerRequest(String app, String image,
+            Map<String, String> env, List<PortRequest> ports, UUID databaseId, List<String> command) {
+        List<Port> published = ports == null ? List.of() : ports.stream()
                 .map(p -> new Port(p.hostPort(), p.containerPort(), p.hostIp(), p.protocol())).toList();
+        return new ProvisionerClient.ContainerRequest(app, image, env, published, app,
+                databaseId == null ? null : databaseId.toString(), Map.of(), command);
     }
 
     private static Map<String, String> normalized(Map<String, String> env) {

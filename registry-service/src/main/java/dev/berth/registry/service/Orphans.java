@@ -5,6 +5,7 @@ import static dev.berth.registry.service.ProvisionerCalls.guarded;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.registry.client.ProvisionerClient;
+import dev.berth.outbox.SingleFlight;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.service.ProvisionerCalls;
 import io.quarkus.scheduler.Scheduled;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
@@ -113,21 +113,13 @@ public class Orphans {
                 }));
     }
 
-    private final AtomicBoolean sweeping = new AtomicBoolean();
-    private final AtomicBoolean sweepAgain = new AtomicBoolean();
+    /** Never two sweeps at once; one asked for meanwhile runs right after. */
+    private final SingleFlight<Void> sweeps = new SingleFlight<>(() -> sweep().onFailure().invoke(failure ->
+            LOG.warnf("orphan sweep: %s", failure.getMessage())), null);
 
-    /** Sweeps now in the background; never two at once (one asked for meanwhile runs right after). */
+    /** Sweeps now in the background. */
     public void sweepSoon() {
-        if (!sweeping.compareAndSet(false, true)) {
-            sweepAgain.set(true);
-            return;
-        }
-        sweep().eventually(() -> {
-            sweeping.set(false);
-            if (sweepAgain.getAndSet(false)) {
-                sweepSoon();
-            }
-        }).subscribe().with(done -> { }, failure -> LOG.warnf("orphan sweep: %s", failure.getMessage()));
+        sweeps.runInBackground();
     }
 
     @Scheduled(every = "${berth.registry.orphans.sweep-interval:60s}", delayed = "2s")
