@@ -17,6 +17,9 @@ BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 export PGPASSWORD; PGPASSWORD=$(cat "$HOME_DIR/postgres/admin.password")
 export PGHOST=127.0.0.1 PGPORT=$PG_PORT PGUSER=postgres
 TMP=$(mktemp -d); APP_ID=; COPY_ID=
+# The services want an internal token (admin) on every call: one from ./berth token, in curl's own config file.
+printf 'header = "Authorization: Bearer %s"\n' "$("$(dirname "$0")/../berth" token admin 7200)" > "$TMP/.curlrc"
+export CURL_HOME=$TMP
 cleanup() {
   [ -n "$COPY_ID" ] && curl -s -o /dev/null -X DELETE "$REGISTRY/api/databases/$COPY_ID?policy=delete"
   if [ -n "$APP_ID" ]; then

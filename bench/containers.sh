@@ -19,6 +19,9 @@ HOOK=$HOME_DIR/run/podman/berth.sock
 IMAGE=localhost/berth/base:bookworm
 RUN=bc$(date +%s | tail -c 5)
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+# The services want an internal token (admin) on every call: one from ./berth token, in curl's own config file.
+printf 'header = "Authorization: Bearer %s"\n' "$("$(dirname "$0")/../berth" token admin 7200)" > "$TMP/.curlrc"
+export CURL_HOME=$TMP
 [ -S "$PODMAN" ] && [ -S "$HOOK" ] || { echo "no Podman or hook socket under $HOME_DIR/run/podman: ./berth up" >&2; exit 1; }
 
 p() { sort -n "$1" | awk -v q="$2" '{a[NR]=$1} END {i=int((q/100)*NR+0.999999); if (i<1) i=1; printf "%.1f", a[i]}'; }

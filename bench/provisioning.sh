@@ -18,6 +18,9 @@ export PGPASSWORD; PGPASSWORD=$(cat "$HOME_DIR/postgres/admin.password")
 PSQL=(psql -X -q -A -t -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres)
 RUN=b$(date +%s | tail -c 6)
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+# The services want an internal token (admin) on every call: one from ./berth token, in curl's own config file.
+printf 'header = "Authorization: Bearer %s"\n' "$("$(dirname "$0")/../berth" token admin 7200)" > "$TMP/.curlrc"
+export CURL_HOME=$TMP
 
 p() { # percentile of the numbers in file $1 (one per line), $2 in 0..100
   sort -n "$1" | awk -v q="$2" '{a[NR]=$1} END {i=int((q/100)*NR+0.999999); if (i<1) i=1; printf "%.1f", a[i]}'

@@ -47,6 +47,7 @@ public class BerthTestResource implements QuarkusTestResourceLifecycleManager {
                 "quarkus.datasource.password", pg.adminPassword(),
                 "kafka.bootstrap.servers", infra.kafka().bootstrapServers(),
                 "quarkus.devservices.enabled", "false"));
+        settings.putAll(TestKeys.settings());
         if (poolSize >= 0) {
             settings.putAll(infra.provisionerSettings(poolSize));
         }

@@ -1,6 +1,7 @@
 package dev.berth.testing;
 
 import dev.berth.contracts.events.Topics;
+import dev.berth.security.KeyPairFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,7 @@ public final class Embedded {
             postgres.start();
         }
         System.out.println("postgres: running on 127.0.0.1:" + postgres.port() + " (data " + postgres.dataDir() + ")");
+        KeyPairFiles.ensure(home.resolve("keys"));
         for (String service : SERVICES) {
             prepareService(service);
         }
@@ -130,6 +132,7 @@ public final class Embedded {
                 "KAFKA_BOOTSTRAP_SERVERS=" + kafka.bootstrapServers(),
                 "BERTH_INSTANCE_HOST=" + postgres.host(),
                 "BERTH_INSTANCE_PORT=" + postgres.port(),
+                "BERTH_KEYS_DIR=" + home.resolve("keys"),
                 "") + instanceAdmin(service, secrets));
     }
 
@@ -138,6 +141,10 @@ public final class Embedded {
      * the vault key file; every other service reaches instances through it. The backup service gets its directory.
      */
     private String instanceAdmin(String service, Path secrets) {
+        if ("gateway".equals(service)) {
+            // The first administrator's password, made by the gateway on its first start (never logged).
+            return "BERTH_ADMIN_PASSWORD_FILE=" + secrets.resolve("admin.password") + "\n";
+        }
         if ("backup".equals(service)) {
             // Backups live next to the rest of the state; the operator can point BERTH_BACKUP_DIR elsewhere.
             return "BERTH_BACKUP_DIR=" + secrets.getParent().resolve("backups") + "\n";

@@ -1,5 +1,6 @@
 package dev.berth.testing;
 
+import dev.berth.security.Roles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -121,6 +122,7 @@ public final class ServiceProcess {
         settings.put("quarkus.datasource.username", PostgresCluster.ADMIN_USER);
         settings.put("quarkus.datasource.password", pg.adminPassword());
         settings.put("kafka.bootstrap.servers", infra.kafka().bootstrapServers());
+        settings.putAll(TestKeys.settings());
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         ServiceProcess started = new ServiceProcess(name, command, infra.dir(name + ".log"), readyPath, port);
@@ -152,6 +154,7 @@ public final class ServiceProcess {
             }
             try {
                 HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url() + readyPath))
+                        .header("Authorization", "Bearer " + TestKeys.bearer("harness", Roles.SERVICE))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 if (ready.statusCode() == 200) {
                     return;

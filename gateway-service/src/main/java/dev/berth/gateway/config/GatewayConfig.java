@@ -2,6 +2,8 @@ package dev.berth.gateway.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
 
 /** All {@code berth.gateway.*} settings; documented in the service README. */
 @ConfigMapping(prefix = "berth.gateway")
@@ -10,6 +12,26 @@ public interface GatewayConfig {
     Activity activity();
 
     Services services();
+
+    Auth auth();
+
+    /** Signing in, sessions, the first administrator. */
+    interface Auth {
+        /** How long a session token is accepted (unless signed out earlier). */
+        @WithDefault("12h")
+        Duration sessionLifetime();
+
+        /** PBKDF2 iterations for new password hashes (OWASP 2023: 600 000 for HMAC-SHA256). */
+        @WithDefault("600000")
+        int passwordIterations();
+
+        /** {@code BERTH_ADMIN_PASSWORD}: the first administrator's password; random when unset. */
+        Optional<String> initialAdminPassword();
+
+        /** {@code BERTH_ADMIN_PASSWORD_FILE}: where a random first password is written (0600). */
+        @WithDefault("admin.password")
+        String initialAdminPasswordFile();
+    }
 
     /** Where the gateway forwards each service's /api routes. */
     interface Services {

@@ -4,6 +4,8 @@ package dev.berth.contracts.problem;
 public enum ProblemType {
     INVALID_REQUEST("invalid-request", "The request is not valid", 400),
     INVALID_NAME("invalid-name", "The name is not allowed", 400),
+    UNAUTHENTICATED("unauthenticated", "Sign in first", 401),
+    FORBIDDEN("forbidden", "Your role does not allow this", 403),
     NOT_FOUND("not-found", "Not found", 404),
     CONFLICT("conflict", "It already exists", 409),
     IDEMPOTENCY_MISMATCH("idempotency-key-reused", "The Idempotency-Key was used for another request", 422),
