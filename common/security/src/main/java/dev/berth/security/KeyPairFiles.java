@@ -29,8 +29,11 @@ public final class KeyPairFiles {
     private KeyPairFiles() {
     }
 
-    /** Creates the pair in {@code dir} unless it is there; safe when two processes try at once. */
-    public static void ensure(Path dir) throws IOException {
+    /**
+     * Creates the pair in {@code dir} unless it is there; safe when two processes (a file lock) or two threads of one
+     * (this method is synchronized: a JVM cannot hold one file lock twice) try at once.
+     */
+    public static synchronized void ensure(Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         try (FileChannel lockFile = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
