@@ -81,13 +81,14 @@ public class DatabaseProvisioner {
                     secret.set(prepared);
                     String createRole = PostgresDdl.createLoginRole(cmd.roleName(), prepared.verifier(),
                             cmd.connectionLimit());
-                    String grants = PostgresDdl.revokePublic(cmd.databaseName()) + "; "
-                            + PostgresDdl.grantConnect(cmd.databaseName(), cmd.roleName());
-                    String roleOwnerGrants = String.join("; ", createRole,
-                            PostgresDdl.changeOwner(cmd.databaseName(), cmd.roleName()), grants);
+                    String ownerGrants = String.join("; ", PostgresDdl.changeOwner(cmd.databaseName(), cmd.roleName()),
+                            PostgresDdl.revokePublic(cmd.databaseName()),
+                            PostgresDdl.grantConnect(cmd.databaseName(), cmd.roleName()));
+                    String roleOwnerGrants = createRole + "; " + ownerGrants;
                     // From the pool: role, rename, owner and grants in one implicit transaction (one commit, and
-                    // all or nothing). Otherwise CREATE DATABASE first (it cannot run inside a transaction block),
-                    // then role, owner and grants in one implicit transaction: two commits on the server.
+                    // all or nothing). Otherwise CREATE DATABASE (it cannot run inside a transaction block) and
+                    // CREATE ROLE at once on two admin connections — they touch different catalogs, and the role
+                    // (4–6 ms: a shared-catalog commit) then costs nothing on the way — followed by owner and grants.
                     Uni<Boolean> claimed = !cmd.usePool() ? Uni.createFrom().item(false)
                             : warmPool.claim(cmd.instanceId(), sql, pooled -> String.join("; ",
                                     PostgresDdl.rename(pooled, cmd.databaseName()), roleOwnerGrants));
@@ -98,11 +99,14 @@ public class DatabaseProvisioner {
                             databaseMade.set(true);
                             return Uni.createFrom().voidItem();
                         }
-                        return sql.query(PostgresDdl.createDatabase(cmd.databaseName())).execute()
-                                .invoke(() -> databaseMade.set(true))
-                                .chain(() -> sql.query(roleOwnerGrants).execute())
-                                .invoke(() -> roleMade.set(true))
+                        Uni<Void> database = sql.query(PostgresDdl.createDatabase(cmd.databaseName())).execute()
+                                .invoke(() -> databaseMade.set(true)).replaceWithVoid();
+                        Uni<Void> role = sql.query(createRole).execute().invoke(() -> roleMade.set(true))
                                 .replaceWithVoid();
+                        // collectFailures: both finish before a failure is reported, so the flags say exactly
+                        // what exists for the compensation.
+                        return Uni.combine().all().unis(database, role).collectFailures().discardItems()
+                                .chain(() -> sql.query(ownerGrants).execute()).replaceWithVoid();
                     });
                 })
                 .chain(() -> admin.serverVersion() >= PUBLIC_SCHEMA_OWNED_BY_DB_OWNER ? Uni.createFrom().voidItem()

@@ -27,7 +27,12 @@ public class AppDatabaseRepository {
     Pool pool;
 
     public Uni<Optional<AppDatabase>> find(UUID id) {
-        return pool.preparedQuery(AppDatabase.SELECT + "WHERE d.id = $1").execute(Tuple.of(id)).map(this::first);
+        return find(pool, id);
+    }
+
+    /** Inside a transaction: sees its own changes. */
+    public Uni<Optional<AppDatabase>> find(SqlClient client, UUID id) {
+        return client.preparedQuery(AppDatabase.SELECT + "WHERE d.id = $1").execute(Tuple.of(id)).map(this::first);
     }
 
     public Uni<Optional<AppDatabase>> findLive(UUID instanceId, String app, String environment) {

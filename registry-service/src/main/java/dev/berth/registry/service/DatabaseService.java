@@ -129,13 +129,13 @@ public class DatabaseService {
                                             .chain(() -> provision(id, instance, other, limit, usePool));
                                 }))
                         .onFailure().call(() -> databases.delete(pool, id)))
+                // Status, event and the row as the API shows it: one pipelined round trip (the read sees the update).
                 .flatMap(login -> pool.withTransaction(tx -> Uni.combine().all().unis(
                                 databases.setStatus(tx, id, Status.READY, login.username()),
                                 outbox.append(tx, EventEnvelope.of(SOURCE, new DatabaseProvisioned(id.toString(),
-                                        instance.toString(), app, login.databaseName(), login.ownerRole()))))
-                                .discardItems())
-                        .chain(() -> databases.find(id))
-                        .map(db -> new WithLogin(db.orElseThrow(), login)));
+                                        instance.toString(), app, login.databaseName(), login.ownerRole()))),
+                                databases.find(tx, id)).asTuple())
+                        .map(done -> new WithLogin(done.getItem3().orElseThrow(), login)));
     }
 
     private Uni<Login> provision(UUID id, UUID instance, DatabaseNames.Names names, Integer limit, boolean usePool) {
