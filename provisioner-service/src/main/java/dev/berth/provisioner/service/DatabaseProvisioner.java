@@ -220,7 +220,7 @@ public class DatabaseProvisioner {
                 .execute(Tuple.from(Arrays.asList(operation, phase.name(), error))).replaceWithVoid();
     }
 
-    /** CPU-heavy work (the SCRAM verifier's 4096 PBKDF2 rounds) stays off the event loop. */
+    /** CPU-heavy work (the SCRAM verifier's PBKDF2 rounds) stays off the event loop. */
     static <T> Uni<T> offloaded(java.util.function.Supplier<T> work) {
         return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }

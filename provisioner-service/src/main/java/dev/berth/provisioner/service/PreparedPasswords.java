@@ -11,7 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * New passwords with their SCRAM-SHA-256 verifiers, made ahead on a worker thread: the verifier's 4096 PBKDF2 rounds
+ * New passwords with their SCRAM-SHA-256 verifiers, made ahead on a worker thread: the verifier's PBKDF2 rounds
  * (~3 ms here) are then off the request path. A few are kept in memory only (never stored, never logged); when none
  * is ready, one is made on the spot.
  */
