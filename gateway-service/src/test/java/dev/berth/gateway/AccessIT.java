@@ -139,6 +139,24 @@ class AccessIT {
     }
 
     @Test
+    void guessingPasswordsIsStoppedForThatNameOnly() {
+        String viewer = person("viewer");
+        String name = operatorName(viewer);
+        for (int i = 0; i < 5; i++) {
+            given().contentType(ContentType.JSON).body(Map.of("username", name, "password", "guess-number-" + i))
+                    .when().post("/api/auth/login").then().statusCode(401);
+        }
+        given().contentType(ContentType.JSON).body(Map.of("username", name, "password", "password-of-" + name))
+                .when().post("/api/auth/login").then().statusCode(429).contentType("application/problem+json")
+                .header("Retry-After", org.hamcrest.Matchers.notNullValue())
+                .body("detail", containsString("too many failed sign-ins"));
+        as(viewer).when().get("/api/auth/me").then().statusCode(200);
+        SignedIn.login(gateway, "admin", SignedIn.ADMIN_PASSWORD);
+        asAdmin().queryParam("actor", name).when().get("/api/audit").then().statusCode(200)
+                .body("[0].outcome", equalTo("throttled"));
+    }
+
+    @Test
     void aServiceReachedDirectlyRefusesStrangersAndSessionTokens() {
         String registry = ConfigProvider.getConfig().getValue("berth.gateway.services.registry", String.class);
         given().baseUri(registry).when().get("/api/databases").then().statusCode(401)

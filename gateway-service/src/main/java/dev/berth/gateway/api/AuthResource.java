@@ -1,11 +1,13 @@
 package dev.berth.gateway.api;
 
+import dev.berth.contracts.problem.Problem;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.gateway.audit.AuditTrail;
 import dev.berth.gateway.auth.Accounts;
 import dev.berth.gateway.auth.Accounts.Caller;
 import dev.berth.gateway.auth.Callers;
+import dev.berth.gateway.auth.LoginThrottle;
 import dev.berth.gateway.config.GatewayConfig;
 import dev.berth.security.InternalTokens;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -17,8 +19,11 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -50,6 +55,9 @@ public class AuthResource {
     AuditTrail audit;
 
     @Inject
+    LoginThrottle throttle;
+
+    @Inject
     GatewayConfig config;
 
     @Inject
@@ -64,11 +72,22 @@ public class AuthResource {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "give username and password");
         }
         String address = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        Duration wait = throttle.refusedFor(login.username(), address);
+        if (!wait.isZero()) {
+            record(login.username(), "throttled", address);
+            long seconds = Math.max(1, wait.toSeconds());
+            throw new WebApplicationException(Response.status(429).header("Retry-After", seconds)
+                    .type(Problem.MEDIA_TYPE).entity(Problem.of(ProblemType.TOO_MANY_ATTEMPTS, "too many failed "
+                            + "sign-ins for this user or from this address; try again in " + seconds + " s"))
+                    .build());
+        }
         Caller caller = accounts.checkPassword(login.username(), login.password());
         if (caller == null) {
+            throttle.failed(login.username(), address);
             record(login.username(), "refused", address);
             throw new ProblemException(ProblemType.UNAUTHENTICATED, "unknown user or wrong password");
         }
+        throttle.succeeded(login.username());
         UUID session = UUID.randomUUID();
         Instant expires = Instant.now().plus(config.auth().sessionLifetime());
         accounts.startSession(session, caller.userId(), expires).await().indefinitely();

@@ -25,6 +25,14 @@ public interface GatewayConfig {
         @WithDefault("600000")
         int passwordIterations();
 
+        /** Failed sign-ins for one user name within {@link #failedLoginWindow()} before it is refused (429). */
+        @WithDefault("5")
+        int maxFailedLogins();
+
+        /** How long failed sign-ins are counted, and how long a refused name waits at most. */
+        @WithDefault("15m")
+        Duration failedLoginWindow();
+
         /** {@code BERTH_ADMIN_PASSWORD}: the first administrator's password; random when unset. */
         Optional<String> initialAdminPassword();
 

@@ -20,6 +20,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         Problem problem;
         if (error instanceof ProblemException p) {
             problem = p.problem();
+        } else if (error instanceof WebApplicationException web && web.getResponse().getEntity() instanceof Problem) {
+            // Already a problem document, perhaps with headers of its own (Retry-After): as it is.
+            return web.getResponse();
         } else if (error instanceof WebApplicationException web) {
             int status = web.getResponse().getStatus();
             ProblemType type = status == 404 ? ProblemType.NOT_FOUND

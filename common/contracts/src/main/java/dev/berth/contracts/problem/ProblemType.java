@@ -14,6 +14,7 @@ public enum ProblemType {
     BACKUP_CORRUPT("backup-corrupt", "The backup file does not match its checksum", 422),
     IMAGE_MISSING("image-missing", "The image is not on this host", 422),
     PORT_IN_USE("port-in-use", "The host port is taken", 409),
+    TOO_MANY_ATTEMPTS("too-many-attempts", "Too many failed attempts", 429),
     NOT_IMPLEMENTED("not-implemented", "Not available yet", 501),
     INSTANCE_UNAVAILABLE("instance-unavailable", "The database server is unavailable", 503),
     RUNTIME_UNAVAILABLE("container-runtime-unavailable", "Podman is not available", 503),
