@@ -104,6 +104,9 @@ class AccessIT {
                 .body("via", equalTo("api-key")).body("role", equalTo("viewer"));
         given().header("X-API-Key", key).contentType(ContentType.JSON).body(Map.of("app", "k" + suffix()))
                 .when().post("/api/databases").then().statusCode(403);
+        asAdmin().queryParam("actor", operatorName(operator)).when().get("/api/audit").then().statusCode(200)
+                .body("[0].action", equalTo("POST /api/databases")).body("[0].outcome", equalTo("403"))
+                .body("[0].via", equalTo("api-key 'ci' (viewer)"));
         as(operator).when().get("/api/api-keys").then().statusCode(200).body("[0]", not(hasKey("key")))
                 .body("name", hasItem("ci"));
         as(operator).contentType(ContentType.JSON).body(Map.of("name", "too much", "role", "admin")).when()

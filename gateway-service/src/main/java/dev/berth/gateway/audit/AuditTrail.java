@@ -62,8 +62,9 @@ public class AuditTrail {
                 SecurityIdentity identity = context.user() instanceof QuarkusHttpUser user
                         ? user.getSecurityIdentity() : null;
                 boolean known = identity != null && !identity.isAnonymous();
-                record(known ? identity.getPrincipal().getName() : "anonymous", known ? Callers.via(identity) : null,
-                        action, path, String.valueOf(context.response().getStatusCode()), address)
+                record(known ? identity.getPrincipal().getName() : "anonymous",
+                        known ? Callers.credential(identity) : null, action, path,
+                        String.valueOf(context.response().getStatusCode()), address)
                         .subscribe().with(ok -> { }, failure -> LOG.warnf("audit entry for %s not written: %s",
                                 action, failure.getMessage()));
             });

@@ -46,8 +46,11 @@ public class Accounts {
     public record NewApiKey(UUID id, String name, String role, String key, OffsetDateTime createdAt) {
     }
 
-    /** Who an accepted credential belongs to; {@code role} is what the credential may do. */
-    public record Caller(UUID userId, String username, String role) {
+    /**
+     * Who an accepted credential belongs to; {@code role} is what the credential may do; {@code keyName} names the API
+     * key used (null for a session).
+     */
+    public record Caller(UUID userId, String username, String role, String keyName) {
     }
 
     static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
@@ -149,7 +152,7 @@ public class Accounts {
         }
         Row r = rows.iterator().next();
         return Passwords.matches(password, r.getString("password_hash"))
-                ? new Caller(r.getUUID("id"), r.getString("username"), r.getString("role")) : null;
+                ? new Caller(r.getUUID("id"), r.getString("username"), r.getString("role"), null) : null;
     }
 
     /** Blocking. Changes one's own password after checking the current one; ends one's other sessions. */
@@ -219,7 +222,7 @@ public class Accounts {
     /** The owner of a live key with what the key may do now: its role, capped by the owner's current role. */
     public Uni<Caller> byKey(String key) {
         return db.preparedQuery("SELECT u.id, u.username, u.role AS user_role, k.role AS key_role, k.id AS key_id, "
-                        + "k.last_used FROM api_keys k JOIN users u ON u.id = k.user_id "
+                        + "k.name AS key_name, k.last_used FROM api_keys k JOIN users u ON u.id = k.user_id "
                         + "WHERE k.key_hash = $1 AND k.revoked_at IS NULL")
                 .execute(Tuple.of(digest(key)))
                 .call(rows -> rows.size() == 0 ? Uni.createFrom().voidItem() : touch(rows.iterator().next()))
@@ -231,7 +234,7 @@ public class Accounts {
                     String keyRole = r.getString("key_role");
                     String userRole = r.getString("user_role");
                     return new Caller(r.getUUID("id"), r.getString("username"),
-                            Roles.atLeast(userRole, keyRole) ? keyRole : userRole);
+                            Roles.atLeast(userRole, keyRole) ? keyRole : userRole, r.getString("key_name"));
                 });
     }
 
@@ -310,7 +313,7 @@ public class Accounts {
     }
 
     private static Caller caller(Row r, String roleColumn) {
-        return new Caller(r.getUUID("id"), r.getString("username"), r.getString(roleColumn));
+        return new Caller(r.getUUID("id"), r.getString("username"), r.getString(roleColumn), null);
     }
 
     private static String digest(String key) {

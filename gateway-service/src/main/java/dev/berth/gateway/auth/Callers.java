@@ -24,6 +24,7 @@ public class Callers implements SecurityIdentityAugmentor {
     static final String CALLER = "berth.caller";
     static final String VIA = "berth.via";
     static final String SESSION = "berth.session";
+    static final String CREDENTIAL = "berth.credential";
 
     private final Accounts accounts;
 
@@ -53,7 +54,9 @@ public class Callers implements SecurityIdentityAugmentor {
     static SecurityIdentity identity(Caller caller, String via, UUID session) {
         QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder()
                 .setPrincipal(new QuarkusPrincipal(caller.username())).addRole(caller.role())
-                .addAttribute(CALLER, caller).addAttribute(VIA, via);
+                .addAttribute(CALLER, caller).addAttribute(VIA, via)
+                .addAttribute(CREDENTIAL, caller.keyName() == null ? via
+                        : via + " '" + caller.keyName() + "' (" + caller.role() + ")");
         if (session != null) {
             builder.addAttribute(SESSION, session);
         }
@@ -67,6 +70,11 @@ public class Callers implements SecurityIdentityAugmentor {
 
     public static String via(SecurityIdentity identity) {
         return identity.getAttribute(VIA);
+    }
+
+    /** For the audit log: {@code session}, or {@code api-key '<name>' (<role>)}. */
+    public static String credential(SecurityIdentity identity) {
+        return identity.getAttribute(CREDENTIAL);
     }
 
     /** The session of a request signed in with a token; null for an API key. */
