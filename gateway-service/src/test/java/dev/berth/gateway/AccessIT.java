@@ -133,6 +133,8 @@ class AccessIT {
         asAdmin().contentType(ContentType.JSON).body(Map.of("role", "viewer")).when().patch("/api/users/" + me)
                 .then().statusCode(409).body("detail", containsString("last administrator"));
         asAdmin().when().delete("/api/users/" + me).then().statusCode(409);
+        asAdmin().when().delete("/api/users/" + UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json");
         asAdmin().contentType(ContentType.JSON).body(Map.of("username", "Bad Name", "password", "long-enough-pass",
                 "role", "viewer")).when().post("/api/users").then().statusCode(400)
                 .contentType("application/problem+json");

@@ -34,17 +34,23 @@ public class AccessProblems {
             return;
         }
         if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException) {
-            send(context.response().putHeader("WWW-Authenticate", "Bearer"),
-                    Problem.of(ProblemType.UNAUTHENTICATED, ProblemChallenge.DETAIL));
+            unauthenticated(context.response());
         } else if (failure instanceof ForbiddenException) {
-            send(context.response(), Problem.of(ProblemType.FORBIDDEN, "your role does not allow " + context.request().method()
-                    + " " + context.normalizedPath()));
+            send(context.response(), Problem.of(ProblemType.FORBIDDEN, "your role does not allow "
+                    + context.request().method() + " " + context.normalizedPath()));
         } else {
             context.next();
         }
     }
 
-    static void send(HttpServerResponse response, Problem problem) {
+    /** 401 for no, a bad or an expired credential: from the challenge and from failed authentication alike. */
+    static void unauthenticated(HttpServerResponse response) {
+        send(response.putHeader("WWW-Authenticate", "Bearer"), Problem.of(ProblemType.UNAUTHENTICATED,
+                "this needs a valid token (Authorization: Bearer …) or API key (X-API-Key); sign in at "
+                        + "POST /api/auth/login"));
+    }
+
+    private static void send(HttpServerResponse response, Problem problem) {
         response.setStatusCode(problem.status());
         try {
             response.putHeader("Content-Type", Problem.MEDIA_TYPE).end(JSON.writeValueAsString(problem));

@@ -1,6 +1,7 @@
 package dev.berth.security;
 
 import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,12 +48,16 @@ public class InternalTokens {
         Instant now = Instant.now();
         Minted minted = cache.get(key);
         if (minted == null || now.isAfter(minted.renewAfter())) {
-            String jwt = Jwt.issuer(ISSUER).audience(AUDIENCE).subject(subject).upn(subject).groups(sorted)
-                    .issuedAt(now).expiresAt(now.plus(LIFETIME)).sign();
+            String jwt = claims(subject, sorted).issuedAt(now).expiresAt(now.plus(LIFETIME)).sign();
             minted = new Minted(jwt, now.plus(LIFETIME.multipliedBy(2).dividedBy(3)));
             cache.put(key, minted);
         }
         return minted.jwt();
+    }
+
+    /** What every internal token says: issuer, audience, who (sub and upn) and their roles (groups). */
+    public static JwtClaimsBuilder claims(String subject, Set<String> roles) {
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject(subject).upn(subject).groups(roles);
     }
 
     private record Minted(String jwt, Instant renewAfter) {

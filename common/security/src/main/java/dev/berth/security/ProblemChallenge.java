@@ -1,9 +1,5 @@
 package dev.berth.security;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.contracts.problem.Problem;
-import dev.berth.contracts.problem.ProblemType;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
@@ -21,10 +17,6 @@ import java.util.Set;
 @ApplicationScoped
 public class ProblemChallenge implements HttpAuthenticationMechanism {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    static final String DETAIL = "this needs a valid token (Authorization: Bearer …) or API key (X-API-Key); sign in "
-            + "at POST /api/auth/login";
-
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
         return Uni.createFrom().nullItem();
@@ -40,8 +32,7 @@ public class ProblemChallenge implements HttpAuthenticationMechanism {
         if (context.response().headWritten()) {
             return Uni.createFrom().item(false);
         }
-        AccessProblems.send(context.response().putHeader("WWW-Authenticate", "Bearer"),
-                Problem.of(ProblemType.UNAUTHENTICATED, DETAIL));
+        AccessProblems.unauthenticated(context.response());
         return Uni.createFrom().item(true);
     }
 

@@ -2,7 +2,6 @@ package dev.berth.testing;
 
 import dev.berth.security.InternalTokens;
 import dev.berth.security.KeyPairFiles;
-import io.smallrye.jwt.build.Jwt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -47,8 +46,7 @@ public final class TestKeys {
         Set<String> groups = Set.of(roles);
         return TOKENS.computeIfAbsent(subject + groups, key -> {
             try {
-                return Jwt.issuer(InternalTokens.ISSUER).audience(InternalTokens.AUDIENCE).subject(subject)
-                        .upn(subject).groups(groups).expiresIn(Duration.ofHours(1))
+                return InternalTokens.claims(subject, groups).expiresIn(Duration.ofHours(1))
                         .sign(KeyPairFiles.readPrivate(dir()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -71,7 +71,7 @@ public class AuthResource {
         if (login == null || login.username() == null || login.password() == null) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "give username and password");
         }
-        String address = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        String address = AuditTrail.address(request);
         Duration wait = throttle.refusedFor(login.username(), address);
         if (!wait.isZero()) {
             record(login.username(), "throttled", address);

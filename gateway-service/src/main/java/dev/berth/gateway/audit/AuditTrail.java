@@ -5,6 +5,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -55,8 +56,7 @@ public class AuditTrail {
         boolean audited = (CHANGES.contains(context.request().method()) && !path.equals(LOGIN))
                 || (context.request().method() == HttpMethod.GET && REVEAL.matcher(path).matches());
         if (audited) {
-            String address = context.request().remoteAddress() == null ? null
-                    : context.request().remoteAddress().hostAddress();
+            String address = address(context.request());
             String action = context.request().method().name() + " " + path;
             context.addEndHandler(done -> {
                 SecurityIdentity identity = context.user() instanceof QuarkusHttpUser user
@@ -70,6 +70,11 @@ public class AuditTrail {
             });
         }
         context.next();
+    }
+
+    /** Where a request came from, as the audit log keeps it. */
+    public static String address(HttpServerRequest request) {
+        return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
     }
 
     public Uni<Void> record(String actor, String via, String action, String target, String outcome, String address) {

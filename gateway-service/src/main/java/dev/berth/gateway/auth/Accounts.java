@@ -1,6 +1,5 @@
 package dev.berth.gateway.auth;
 
-import dev.berth.contracts.problem.Problem;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.gateway.config.GatewayConfig;
@@ -82,7 +81,7 @@ public class Accounts {
                         + "ON CONFLICT (username) DO NOTHING RETURNING id, username, role, created_at")
                 .execute(Tuple.of(UUID.randomUUID(), username, hash, role)).await().indefinitely();
         if (rows.size() == 0) {
-            throw problem(ProblemType.CONFLICT, "a user named '" + username + "' exists");
+            throw new ProblemException(ProblemType.CONFLICT, "a user named '" + username + "' exists");
         }
         return user(rows.iterator().next());
     }
@@ -116,8 +115,10 @@ public class Accounts {
                                 .execute(Tuple.of(id)).replaceWithVoid()))
                 .await().indefinitely();
         if (rows.size() == 0) {
-            requireExists(id);
-            throw problem(ProblemType.CONFLICT, "this is the last administrator; make someone else admin first");
+            throw exists(id).await().indefinitely()
+                    ? new ProblemException(ProblemType.CONFLICT, "this is the last administrator; make someone else "
+                            + "admin first")
+                    : notFound(id);
         }
         return user(rows.iterator().next());
     }
@@ -125,19 +126,16 @@ public class Accounts {
     /** Removes a person with their sessions and keys; never oneself, never the last administrator. */
     public Uni<Void> delete(UUID id, UUID caller) {
         if (id.equals(caller)) {
-            return Uni.createFrom().failure(problem(ProblemType.CONFLICT, "you cannot delete yourself"));
+            return Uni.createFrom().failure(new ProblemException(ProblemType.CONFLICT, "you cannot delete yourself"));
         }
         return db.withTransaction(tx -> lockAdmins(tx).chain(() -> tx.preparedQuery(
                         "DELETE FROM users WHERE id = $1 AND NOT (role = 'admin' "
                                 + "AND (SELECT count(*) FROM users WHERE role = 'admin') = 1) RETURNING id")
                 .execute(Tuple.of(id))))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        requireExists(id);
-                        throw problem(ProblemType.CONFLICT, "this is the last administrator");
-                    }
-                    return null;
-                });
+                .flatMap(rows -> rows.size() > 0 ? Uni.createFrom().voidItem() : exists(id).<Void>map(exists -> {
+                    throw exists ? new ProblemException(ProblemType.CONFLICT, "this is the last administrator")
+                            : notFound(id);
+                }));
     }
 
     // ---- signing in -------------------------------------------------------------------------------------------
@@ -151,8 +149,7 @@ public class Accounts {
             return null;
         }
         Row r = rows.iterator().next();
-        return Passwords.matches(password, r.getString("password_hash"))
-                ? new Caller(r.getUUID("id"), r.getString("username"), r.getString("role"), null) : null;
+        return Passwords.matches(password, r.getString("password_hash")) ? caller(r) : null;
     }
 
     /** Blocking. Changes one's own password after checking the current one; ends one's other sessions. */
@@ -182,7 +179,7 @@ public class Accounts {
         return db.preparedQuery("SELECT u.id, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id "
                         + "WHERE s.id = $1 AND s.ended_at IS NULL AND s.expires_at > now()")
                 .execute(Tuple.of(session))
-                .map(rows -> rows.size() == 0 ? null : caller(rows.iterator().next(), "role"));
+                .map(rows -> rows.size() == 0 ? null : caller(rows.iterator().next()));
     }
 
     public Uni<Void> endSession(UUID session) {
@@ -196,15 +193,15 @@ public class Accounts {
     public Uni<NewApiKey> createKey(Caller owner, String name, String role) {
         String wanted = role == null ? owner.role() : role;
         if (name == null || name.isBlank() || name.length() > 100) {
-            return Uni.createFrom().failure(problem(ProblemType.INVALID_REQUEST,
+            return Uni.createFrom().failure(new ProblemException(ProblemType.INVALID_REQUEST,
                     "name: give the key a name of 1 to 100 characters (e.g. where it is used)"));
         }
         if (!Roles.PEOPLE.contains(wanted)) {
-            return Uni.createFrom().failure(problem(ProblemType.INVALID_REQUEST,
+            return Uni.createFrom().failure(new ProblemException(ProblemType.INVALID_REQUEST,
                     "role: one of " + String.join(", ", Roles.PEOPLE)));
         }
         if (!Roles.atLeast(owner.role(), wanted)) {
-            return Uni.createFrom().failure(problem(ProblemType.FORBIDDEN,
+            return Uni.createFrom().failure(new ProblemException(ProblemType.FORBIDDEN,
                     "a key cannot do more than its owner: you are " + owner.role()));
         }
         byte[] secret = new byte[32];
@@ -276,35 +273,31 @@ public class Accounts {
         return tx.query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE").execute().replaceWithVoid();
     }
 
-    private void requireExists(UUID id) {
-        boolean exists = db.preparedQuery("SELECT 1 FROM users WHERE id = $1").execute(Tuple.of(id))
-                .map(rows -> rows.size() > 0).await().indefinitely();
-        if (!exists) {
-            throw problem(ProblemType.NOT_FOUND, "no user " + id);
-        }
+    private Uni<Boolean> exists(UUID id) {
+        return db.preparedQuery("SELECT 1 FROM users WHERE id = $1").execute(Tuple.of(id)).map(rows -> rows.size() > 0);
+    }
+
+    private static ProblemException notFound(UUID id) {
+        return new ProblemException(ProblemType.NOT_FOUND, "no user " + id);
     }
 
     static void requireUsername(String username) {
         if (username == null || !USERNAME.matcher(username).matches()) {
-            throw problem(ProblemType.INVALID_REQUEST, "username: 1 to 63 of a-z, 0-9, '.', '_', '-', starting with a "
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "username: 1 to 63 of a-z, 0-9, '.', '_', '-', starting with a "
                     + "letter or digit");
         }
     }
 
     static void requirePassword(String password) {
         if (password == null || password.length() < MIN_PASSWORD || password.length() > 1024) {
-            throw problem(ProblemType.INVALID_REQUEST, "password: at least " + MIN_PASSWORD + " characters");
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "password: at least " + MIN_PASSWORD + " characters");
         }
     }
 
     static void requireRole(String role) {
         if (!Roles.PEOPLE.contains(role)) {
-            throw problem(ProblemType.INVALID_REQUEST, "role: one of " + String.join(", ", Roles.PEOPLE));
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "role: one of " + String.join(", ", Roles.PEOPLE));
         }
-    }
-
-    static ProblemException problem(ProblemType type, String detail) {
-        return new ProblemException(Problem.of(type, detail));
     }
 
     private static User user(Row r) {
@@ -312,8 +305,9 @@ public class Accounts {
                 r.getOffsetDateTime("created_at"));
     }
 
-    private static Caller caller(Row r, String roleColumn) {
-        return new Caller(r.getUUID("id"), r.getString("username"), r.getString(roleColumn), null);
+    /** A person signed in with a session (columns id, username, role). */
+    private static Caller caller(Row r) {
+        return new Caller(r.getUUID("id"), r.getString("username"), r.getString("role"), null);
     }
 
     private static String digest(String key) {
