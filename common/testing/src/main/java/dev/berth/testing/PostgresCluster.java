@@ -14,8 +14,11 @@ import java.util.stream.Stream;
 
 /**
  * A private PostgreSQL 15+ cluster from the host's Debian packages: initdb into {@code base/data} (skipped when
- * the cluster already exists, so restarts keep data), unix socket in {@code base/socket}, TCP on 127.0.0.1 only,
- * scram-sha-256 for TCP logins. The superuser's password lives in {@code base/admin.password} (0600).
+ * the cluster already exists, so restarts keep data), unix socket in {@code base/socket} (directory 0700, so only
+ * the cluster's OS user reaches it). Authentication is Berth's, rewritten at every start so an older cluster
+ * initialised with {@code trust} is fixed too: {@code peer} for superuser {@code postgres} from the OS user that runs
+ * the cluster (no other OS user may take that name), scram-sha-256 for every other socket login and over TCP; no
+ * {@code trust} line at all. The superuser's password lives in {@code base/admin.password} (0600).
  */
 public final class PostgresCluster {
 
@@ -87,7 +90,8 @@ public final class PostgresCluster {
             }
             handOverToPostgres(base);
             handOverToPostgres(socketDir());
-            boolean hbaChanged = allowContainerNetworks();
+            Files.setPosixFilePermissions(socketDir(), PosixFilePermissions.fromString("rwx------"));
+            boolean hbaChanged = writeAuthentication();
             if (isRunning()) {
                 if (hbaChanged) {
                     Commands.run(Commands.asPostgres(List.of(bin("pg_ctl"), "-D", dataDir().toString(), "reload")),
@@ -96,7 +100,7 @@ public final class PostgresCluster {
                 return;
             }
             List<String> options = new ArrayList<>(List.of("-p", String.valueOf(port), "-k", socketDir().toString(),
-                    "-c", "listen_addresses=*", "-c", "max_connections=300"));
+                    "-c", "listen_addresses=*", "-c", "max_connections=300", "-c", "unix_socket_permissions=0700"));
             if (!durable) {
                 options.addAll(List.of("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"));
             }
@@ -173,24 +177,37 @@ public final class PostgresCluster {
     }
 
     /**
-     * App containers reach this cluster through their network's gateway (Podman's {@code host.containers.internal}),
-     * so it listens on every address; pg_hba admits, besides loopback, only Berth's container networks (scram).
+     * Writes pg_hba.conf and pg_ident.conf; returns whether either changed (a running server then reloads). App
+     * containers reach this cluster through their network's gateway (Podman's {@code host.containers.internal}), so
+     * it listens on every address; over TCP it admits only loopback and Berth's container networks, with scram.
      */
-    private boolean allowContainerNetworks() throws IOException {
-        Path hba = dataDir().resolve("pg_hba.conf");
-        String current = Files.readString(hba);
-        StringBuilder missing = new StringBuilder();
+    private boolean writeAuthentication() throws IOException {
+        String osUser = Commands.runningAsRoot() ? "postgres" : System.getProperty("user.name");
+        StringBuilder hba = new StringBuilder("""
+                # Written by Berth at every start (PostgresCluster): edits here are replaced.
+                # TYPE  DATABASE  USER      ADDRESS  METHOD
+                local   all       postgres           peer map=berth
+                local   all       all                scram-sha-256
+                host    all       all       127.0.0.1/32  scram-sha-256
+                host    all       all       ::1/128       scram-sha-256
+                # Berth's container networks (berth-data and the tests' network)
+                """);
         for (String subnet : CONTAINER_SUBNETS) {
-            String line = "host all all " + subnet + " scram-sha-256";
-            if (!current.contains(line)) {
-                missing.append(line).append('\n');
-            }
+            hba.append("host    all       all       ").append(subnet).append("  scram-sha-256\n");
         }
-        if (!missing.isEmpty()) {
-            Files.writeString(hba, "# Berth's container networks (berth-data and the tests' network)\n" + missing,
-                    java.nio.file.StandardOpenOption.APPEND);
+        String ident = "# Written by Berth: only the OS user that runs the cluster is superuser postgres by peer.\n"
+                + "berth  " + osUser + "  " + ADMIN_USER + "\n";
+        boolean changed = replaceIfDifferent(dataDir().resolve("pg_hba.conf"), hba.toString());
+        return replaceIfDifferent(dataDir().resolve("pg_ident.conf"), ident) || changed;
+    }
+
+    private static boolean replaceIfDifferent(Path file, String content) throws IOException {
+        if (Files.exists(file) && Files.readString(file).equals(content)) {
+            return false;
         }
-        return !missing.isEmpty();
+        // Written in place: the file keeps its owner (postgres) and its 0600 mode.
+        Files.writeString(file, content);
+        return true;
     }
 
     private void initdb() throws IOException {
@@ -205,7 +222,7 @@ public final class PostgresCluster {
             handOverToPostgres(base);
             handOverToPostgres(initPassword);
             Commands.run(Commands.asPostgres(List.of(bin("initdb"), "-D", dataDir().toString(), "-U", ADMIN_USER,
-                    "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + initPassword, "-E", "UTF8",
+                    "--auth-local=peer", "--auth-host=scram-sha-256", "--pwfile=" + initPassword, "-E", "UTF8",
                     "--locale=C.UTF-8", "--no-instructions")), base, 180);
         } finally {
             Files.deleteIfExists(initPassword);

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.contracts.events.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +49,38 @@ class TestInfrastructureIT {
             assertNotEquals(0, outside.exitCode());
             assertTrue(outside.output().contains("no pg_hba.conf entry"), outside.output());
         }
+    }
+
+    /** The embedded run's old hole: every local OS user was superuser over the socket ({@code trust}). */
+    @Test
+    void anotherOsUserGetsNoLoginWithoutThePassword() throws IOException {
+        PostgresCluster pg = infra.postgres();
+        assertEquals("0", pg.sql("postgres", "SELECT count(*) FROM pg_hba_file_rules WHERE auth_method = 'trust'"));
+        String port = String.valueOf(pg.port());
+        if (Commands.runningAsRoot()) {
+            // An unprivileged user cannot even open the socket (its directory is 0700) ...
+            var socket = Commands.tryRun(List.of("runuser", "-u", "nobody", "--", "psql", "-X", "-w", "-h",
+                    pg.socketDir().toString(), "-p", port, "-U", "postgres", "-d", "postgres", "-c", "SELECT 1"),
+                    Map.of(), null, 30, null);
+            assertNotEquals(0, socket.exitCode(), socket.output());
+            assertTrue(socket.output().contains("Permission denied"), socket.output());
+            // ... and over TCP needs the password.
+            var tcp = Commands.tryRun(List.of("runuser", "-u", "nobody", "--", "psql", "-X", "-w", "-h", "127.0.0.1",
+                    "-p", port, "-U", "postgres", "-d", "postgres", "-c", "SELECT 1"), Map.of(), null, 30, null);
+            assertNotEquals(0, tcp.exitCode(), tcp.output());
+            assertTrue(tcp.output().contains("no password supplied"), tcp.output());
+        }
+        // Past the directory (root may open it), the name postgres is still only for the cluster's own OS user.
+        var otherUser = Commands.tryRun(List.of("psql", "-X", "-w", "-h", pg.socketDir().toString(), "-p", port, "-U",
+                "postgres", "-d", "postgres", "-c", "SELECT 1"), Map.of(), null, 30, null);
+        if (!Commands.runningAsRoot()) {
+            // Not root: the harness runs the cluster as this very user, which is the one peer identity allowed.
+            assertEquals(0, otherUser.exitCode(), otherUser.output());
+            return;
+        }
+        assertNotEquals(0, otherUser.exitCode(), otherUser.output());
+        assertTrue(otherUser.output().contains("Peer authentication failed"), otherUser.output());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pg.socketDir())));
     }
 
     private static String lanAddress() {
