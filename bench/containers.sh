@@ -7,6 +7,8 @@
 #   db       POST /api/databases alone: the database's own provisioning time
 # Target: hook+db − direct ≤ db + 20 ms. Then every container is started and removed, and the registry's
 # berth_container_event_lag_seconds (Podman event → catalog committed) gives p50/p99; target p99 ≤ 100 ms.
+# Last, `podman run --rm IMAGE true` (create, attach, start, wait, remove: the hijacked attach stream included) on
+# Podman's socket and through the hook, interleaved, N/2 of each (at least 5): the hook's cost for attached runs.
 #
 # Needs a running suite (./berth up). Usage: bench/containers.sh [N]. Leaves nothing behind.
 set -euo pipefail
@@ -91,3 +93,21 @@ awk -v d="$d" -v h="$h" -v b="$b" -v db="$db" 'BEGIN {
   printf "with database: added %.1f ms vs the database alone %.1f ms → added − db = %.1f ms (target ≤ 20)\n", b-d, db, b-d-db;
   printf "hook+db / (direct + db) = %.2f\n", b/(d+db) }'
 echo "event lag (Podman → catalog committed, $events events of this run, bucket upper bounds): p50 ≤ $(lag 0.5) ms, p99 ≤ $(lag 0.99) ms (target p99 ≤ 100)"
+
+# Attached runs: the whole podman CLI round trip, direct vs hook, interleaved.
+run_ms() { # socket → ms of `podman --url … run --rm IMAGE true`
+  local start end
+  start=$(date +%s%N)
+  timeout 60 podman --url "unix://$1" run --rm --label berth.database=none "$IMAGE" true >/dev/null
+  end=$(date +%s%N)
+  awk -v t=$((end - start)) 'BEGIN {printf "%.1f\n", t/1e6}'
+}
+R=$(( N / 2 > 5 ? N / 2 : 5 ))
+run_ms "$PODMAN" >/dev/null; run_ms "$HOOK" >/dev/null   # warm-up
+for i in $(seq 1 "$R"); do run_ms "$PODMAN" >> "$TMP/run_direct"; run_ms "$HOOK" >> "$TMP/run_hook"; done
+rd=$(p "$TMP/run_direct" 50); rh=$(p "$TMP/run_hook" 50)
+awk -v d="$rd" -v h="$rh" -v n="$R" -v dmin="$(sort -n "$TMP/run_direct" | head -1)" \
+  -v dmax="$(sort -n "$TMP/run_direct" | tail -1)" -v hmin="$(sort -n "$TMP/run_hook" | head -1)" \
+  -v hmax="$(sort -n "$TMP/run_hook" | tail -1)" 'BEGIN {
+  printf "run --rm (%d each): direct p50 %.0f ms [%.0f–%.0f], hook p50 %.0f ms [%.0f–%.0f], hook/direct = %.2f\n",
+    n, d, dmin, dmax, h, hmin, hmax, h/d }'

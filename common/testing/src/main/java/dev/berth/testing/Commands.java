@@ -57,7 +57,7 @@ public final class Commands {
     }
 
     /** Runs with extra environment variables (how passwords reach psql: never on its command line). */
-    static Result tryRun(List<String> command, Map<String, String> env, Path workDir, long timeoutSeconds,
+    public static Result tryRun(List<String> command, Map<String, String> env, Path workDir, long timeoutSeconds,
             String stdin) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
