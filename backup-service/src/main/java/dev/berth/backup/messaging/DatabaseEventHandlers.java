@@ -4,6 +4,7 @@ import dev.berth.backup.domain.BackupReason;
 import dev.berth.backup.service.BackupCatalog;
 import dev.berth.backup.service.BackupRunner;
 import dev.berth.backup.service.BackupWorkers;
+import dev.berth.contracts.catalog.DeletionPolicy;
 import dev.berth.contracts.events.DatabaseDeletionRequested;
 import dev.berth.contracts.events.DatabaseDropped;
 import dev.berth.contracts.events.DatabaseProvisioned;
@@ -29,7 +30,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class DatabaseEventHandlers {
 
     static final String CONSUMER = "backup-service";
-    static final String BACKUP_THEN_DELETE = "backup-then-delete";
 
     @Inject
     EventConsumer consumer;
@@ -65,7 +65,7 @@ public class DatabaseEventHandlers {
                     .replaceWithVoid();
         }
         if (event.data() instanceof DatabaseDeletionRequested requested
-                && BACKUP_THEN_DELETE.equals(requested.policy())) {
+                && DeletionPolicy.BACKUP_THEN_DELETE.is(requested.policy())) {
             UUID id = UUID.randomUUID();
             queued.add(id);
             return catalog.enqueue(tx, id, requested.databaseId(), BackupReason.PRE_DELETE);

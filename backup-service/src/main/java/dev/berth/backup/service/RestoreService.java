@@ -7,6 +7,7 @@ import dev.berth.backup.domain.Backup;
 import dev.berth.backup.domain.BackupReason;
 import dev.berth.backup.domain.RestorePhase;
 import dev.berth.backup.storage.BackupFiles;
+import dev.berth.contracts.catalog.DeletionPolicy;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -213,7 +214,7 @@ public class RestoreService {
             finish(job.id(), RestorePhase.COMPLETED, null);
         } catch (IOException | RuntimeException e) {
             try {
-                registry.delete(newId, "delete");
+                registry.delete(newId, DeletionPolicy.DELETE.word());
             } catch (RuntimeException cleanup) {
                 LOG.warnf("could not delete database %s after its restore failed: %s", newId, cleanup.getMessage());
             }

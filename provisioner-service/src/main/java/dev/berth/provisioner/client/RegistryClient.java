@@ -1,5 +1,7 @@
 package dev.berth.provisioner.client;
 
+import dev.berth.contracts.admission.Admission;
+import dev.berth.contracts.admission.AdmissionRequest;
 import dev.berth.contracts.problem.ProblemResponses;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -9,7 +11,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
@@ -21,23 +22,6 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public interface RegistryClient {
-
-    record AdmissionRequest(String name, String image, Map<String, String> env, Map<String, String> labels) {
-
-        @Override
-        public String toString() {
-            return "AdmissionRequest[" + name + ", " + image + "]";
-        }
-    }
-
-    /** {@code env} null: leave the create as it is. */
-    record Admission(UUID appId, String app, UUID databaseId, Map<String, String> env) {
-
-        @Override
-        public String toString() {
-            return "Admission[" + app + "]";
-        }
-    }
 
     @POST
     Uni<Admission> admit(AdmissionRequest request);

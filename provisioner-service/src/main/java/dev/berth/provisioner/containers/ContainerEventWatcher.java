@@ -9,17 +9,16 @@ import dev.berth.contracts.events.ContainerRemoved;
 import dev.berth.contracts.events.ContainerStarted;
 import dev.berth.contracts.events.ContainerStopped;
 import dev.berth.contracts.events.EventEnvelope;
+import dev.berth.contracts.problem.SqlStates;
 import dev.berth.outbox.Outbox;
 import dev.berth.outbox.OutboxRelay;
 import dev.berth.provisioner.podman.PodmanClient.EventStreamHandle;
-import dev.berth.provisioner.podman.PodmanClient;
 import dev.berth.provisioner.podman.PodmanEvent;
 import dev.berth.provisioner.podman.PodmanEventLog;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -177,7 +176,7 @@ public class ContainerEventWatcher {
                                         + "container_watch.last_time_nano, $2), updated_at = now()")
                                 .execute(Tuple.of(runtime.config().owner(), event.timeNano()))))
                 // Seen before (Podman's log was rotated and read again, or a stream replayed it): recorded already.
-                .onFailure(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState()))
+                .onFailure(e -> SqlStates.is(e, SqlStates.UNIQUE_VIOLATION))
                 .recoverWithNull()
                 .await().atMost(DB_TIMEOUT);
         // Publish now rather than at the relay's next tick: the registry should learn within milliseconds.

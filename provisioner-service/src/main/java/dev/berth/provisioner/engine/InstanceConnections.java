@@ -2,6 +2,7 @@ package dev.berth.provisioner.engine;
 
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.problem.SqlStates;
 import dev.berth.provisioner.vault.CredentialVault;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.contracts.admission.Admission;
+import dev.berth.contracts.admission.AdmissionRequest;
 import dev.berth.contracts.catalog.ContainerLabels;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.provisioner.client.RegistryClient;
-import dev.berth.provisioner.client.RegistryClient.Admission;
 import dev.berth.provisioner.containers.ContainerRuntime;
 import dev.berth.provisioner.hook.HookConnection.Decision;
 import io.quarkus.runtime.ShutdownEvent;
@@ -53,6 +54,7 @@ public class AdmissionHook implements HookConnection.Creates {
 
     private static final Logger LOG = Logger.getLogger(AdmissionHook.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final String HOST_ALIAS = "host.containers.internal";
 
     @Inject
     ContainerRuntime runtime;
@@ -191,24 +193,36 @@ public class AdmissionHook implements HookConnection.Creates {
             return null;
         }
         String image = libpod ? text(spec, "image") : text(spec, "Image");
-        return registry.admit(new RegistryClient.AdmissionRequest(name, image, env, labels)).await().atMost(TIMEOUT);
+        return registry.admit(new AdmissionRequest(name, image, env, labels)).await().atMost(TIMEOUT);
     }
 
-    /** The composed env, Berth's labels, and the data network unless the client chose a network itself. */
+    /**
+     * The composed env, Berth's labels, and the data network: as the only network when the client chose none, or
+     * as a second one beside the client's own (compose's {@code <project>_default}), so the app reaches its database
+     * either way. With two networks {@code host.containers.internal} is pinned to the data network's gateway: Podman
+     * would otherwise pick either network's, and the database admits only Berth's data network.
+     */
     private void inject(ObjectNode spec, boolean libpod, Admission admission) {
         Map<String, String> labels = Map.of(ContainerLabels.OWNER, runtime.config().owner(), ContainerLabels.APP,
                 admission.app(), ContainerLabels.DATABASE, String.valueOf(admission.databaseId()));
         String network = runtime.config().network();
+        String hostEntry = HOST_ALIAS + ":" + gateway(runtime.config().subnet());
         runtime.ensureNetwork();
         if (libpod) {
             ObjectNode env = spec.putObject("env");
             admission.env().forEach(env::put);
             objectField(spec, "labels").setAll(objectOf(labels));
-            JsonNode networks = spec.path("Networks");
             String nsmode = spec.path("netns").path("nsmode").asText("");
-            if ((networks.isMissingNode() || networks.isEmpty()) && (nsmode.isEmpty() || nsmode.equals("bridge"))) {
-                spec.putObject("netns").put("nsmode", "bridge");
-                spec.putObject("Networks").putObject(network);
+            if (nsmode.isEmpty() || nsmode.equals("bridge")) {
+                ObjectNode networks = objectField(spec, "Networks");
+                if (networks.isEmpty()) {
+                    spec.putObject("netns").put("nsmode", "bridge");
+                } else if (!networks.has(network)) {
+                    addHost(arrayField(spec, "hostadd"), hostEntry);
+                }
+                if (!networks.has(network)) {
+                    networks.putObject(network);
+                }
             }
         } else {
             ArrayNode env = spec.putArray("Env");
@@ -218,8 +232,35 @@ public class AdmissionHook implements HookConnection.Creates {
             String mode = hostConfig.path("NetworkMode").asText("");
             if (mode.isEmpty() || mode.equals("default") || mode.equals("bridge")) {
                 hostConfig.put("NetworkMode", network);
+            } else if (!mode.equals(network) && !mode.equals("host") && !mode.equals("none") && !mode.contains(":")) {
+                ObjectNode endpoints = objectField(objectField(spec, "NetworkingConfig"), "EndpointsConfig");
+                if (!endpoints.has(mode)) {
+                    endpoints.putObject(mode);
+                }
+                endpoints.putObject(network);
+                addHost(arrayField(hostConfig, "ExtraHosts"), hostEntry);
             }
         }
+    }
+
+    /** The client's own entry for the alias, if any, wins. */
+    private static void addHost(ArrayNode hosts, String entry) {
+        for (JsonNode host : hosts) {
+            if (host.asText().startsWith(HOST_ALIAS + ":")) {
+                return;
+            }
+        }
+        hosts.add(entry);
+    }
+
+    /** The first address of an IPv4 subnet ({@code 172.30.0.0/16} → {@code 172.30.0.1}): Podman's gateway. */
+    static String gateway(String subnet) {
+        String[] octets = subnet.substring(0, subnet.indexOf('/')).split("\\.");
+        return octets[0] + "." + octets[1] + "." + octets[2] + "." + (Integer.parseInt(octets[3]) + 1);
+    }
+
+    private static ArrayNode arrayField(ObjectNode spec, String field) {
+        return spec.get(field) instanceof ArrayNode existing ? existing : spec.putArray(field);
     }
 
     private ObjectNode objectOf(Map<String, String> values) {

@@ -1,5 +1,6 @@
 package dev.berth.provisioner.messaging;
 
+import dev.berth.contracts.catalog.DeletionPolicy;
 import dev.berth.contracts.events.DatabaseDropped;
 import dev.berth.contracts.events.EventEnvelope;
 import dev.berth.outbox.EventConsumer;
@@ -29,7 +30,7 @@ public class DatabaseEventHandlers {
     }
 
     private Uni<Void> apply(SqlConnection tx, EventEnvelope event) {
-        if (event.data() instanceof DatabaseDropped dropped && "delete".equals(dropped.policy())
+        if (event.data() instanceof DatabaseDropped dropped && DeletionPolicy.DELETE.is(dropped.policy())
                 && config.secrets().purgeOnDrop()) {
             return tx.preparedQuery("DELETE FROM vault_secrets WHERE owner_kind = 'database' AND owner_id = $1")
                     .execute(Tuple.of(dropped.databaseId()))

@@ -4,9 +4,9 @@ import static dev.berth.provisioner.service.DatabaseProvisioner.offloaded;
 
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.problem.SqlStates;
 import dev.berth.provisioner.engine.InstanceConnections;
 import dev.berth.provisioner.engine.PostgresDdl;
-import dev.berth.provisioner.engine.SqlStates;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

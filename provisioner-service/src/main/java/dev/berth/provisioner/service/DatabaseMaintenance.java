@@ -2,9 +2,9 @@ package dev.berth.provisioner.service;
 
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.problem.SqlStates;
 import dev.berth.provisioner.engine.InstanceConnections;
 import dev.berth.provisioner.engine.PostgresDdl;
-import dev.berth.provisioner.engine.SqlStates;
 import dev.berth.provisioner.vault.CredentialVault;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -2,10 +2,10 @@ package dev.berth.provisioner.service;
 
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
-import dev.berth.provisioner.engine.InstanceConnections;
+import dev.berth.contracts.problem.SqlStates;
 import dev.berth.provisioner.engine.InstanceConnections.Admin;
+import dev.berth.provisioner.engine.InstanceConnections;
 import dev.berth.provisioner.engine.PostgresDdl;
-import dev.berth.provisioner.engine.SqlStates;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;

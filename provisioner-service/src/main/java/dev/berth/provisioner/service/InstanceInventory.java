@@ -1,7 +1,7 @@
 package dev.berth.provisioner.service;
 
+import dev.berth.contracts.problem.SqlStates;
 import dev.berth.provisioner.engine.InstanceConnections;
-import dev.berth.provisioner.engine.SqlStates;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

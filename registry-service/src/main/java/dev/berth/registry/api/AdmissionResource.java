@@ -1,7 +1,10 @@
 package dev.berth.registry.api;
 
-import dev.berth.registry.service.AppService;
-import dev.berth.registry.service.AppService.Admission;
+import dev.berth.contracts.admission.Admission;
+import dev.berth.contracts.admission.AdmissionRequest;
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
+import dev.berth.registry.service.Admissions;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -12,7 +15,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -22,32 +24,23 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Consumes(MediaType.APPLICATION_JSON)
 public class AdmissionResource {
 
-    /** {@code env} may hold secrets of the app: never logged. */
-    public record AdmissionRequest(String name, String image, Map<String, String> env, Map<String, String> labels) {
-
-        @Override
-        public String toString() {
-            return "AdmissionRequest[" + name + ", " + image + "]";
-        }
-    }
-
     @Inject
-    AppService apps;
+    Admissions admissions;
 
     @POST
     @Operation(summary = "Detect, provision or bind, and return the env to inject (env null: leave the create alone)")
     public Uni<Admission> admit(AdmissionRequest request) {
         if (request == null) {
-            throw new dev.berth.contracts.problem.ProblemException(dev.berth.contracts.problem.ProblemType
-                    .INVALID_REQUEST, "a JSON body with name, image, env and labels is required");
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "a JSON body with name, image, env and labels is "
+                    + "required");
         }
-        return apps.admit(request.name(), request.image(), request.env(), request.labels());
+        return admissions.admit(request.name(), request.image(), request.env(), request.labels());
     }
 
     @DELETE
     @Path("/{appId}")
     @Operation(summary = "Podman refused the admitted create: forget the app and drop a database made for it")
     public Uni<Response> abandon(@PathParam("appId") UUID appId) {
-        return apps.abandon(appId).map(v -> Response.noContent().build());
+        return admissions.abandon(appId).map(v -> Response.noContent().build());
     }
 }

@@ -1,13 +1,13 @@
 package dev.berth.registry.api;
 
+import dev.berth.contracts.catalog.DeletionPolicy;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.domain.AppDatabase.Status;
-import dev.berth.registry.domain.AppDatabase;
 import dev.berth.registry.repository.AppDatabaseRepository;
-import dev.berth.registry.service.AppService;
+import dev.berth.registry.service.CredentialHandOver;
 import dev.berth.registry.service.DatabaseService;
 import dev.berth.registry.service.Detection;
 import dev.berth.registry.service.InstanceCatalog;
@@ -108,7 +108,7 @@ public class DatabaseResource {
     Detection detection;
 
     @Inject
-    AppService apps;
+    CredentialHandOver handOvers;
 
     @Inject
     Orphans orphans;
@@ -176,7 +176,7 @@ public class DatabaseResource {
     public Uni<DatabaseView> rotate(@PathParam("id") UUID id, RotateRequest request) {
         RotateRequest r = request == null ? new RotateRequest(null, null, null) : request;
         return service.rotate(id, r.mode(), r.terminateSessions(), r.graceSeconds())
-                .flatMap(found -> apps.handOver(found.database(), found.login())
+                .flatMap(found -> handOvers.handOver(found.database(), found.login())
                         .map(handOver -> DatabaseView.withSecrets(found.database(), found.login(), connectHost())
                                 .withHandOver(handOver)));
     }
@@ -187,8 +187,8 @@ public class DatabaseResource {
             description = "backup-then-delete answers 202: the database is dropped only after its pre-delete backup "
                     + "completed; if that backup fails it stays, with the reason in deletionError.")
     public Uni<Response> delete(@PathParam("id") UUID id, @QueryParam("policy") String policy) {
-        String chosen = policy == null ? DatabaseService.DELETE : policy;
-        return service.delete(id, chosen).map(v -> DatabaseService.BACKUP_THEN_DELETE.equals(chosen)
+        String chosen = policy == null ? DeletionPolicy.DELETE.word() : policy;
+        return service.delete(id, chosen).map(v -> DeletionPolicy.BACKUP_THEN_DELETE.word().equals(chosen)
                 ? Response.accepted().build() : Response.noContent().build());
     }
 

@@ -3,8 +3,8 @@ package dev.berth.registry.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.domain.AppDatabase;
-import dev.berth.registry.service.AppService;
 import dev.berth.registry.service.ConnectionStrings;
+import dev.berth.registry.service.CredentialHandOver;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +54,7 @@ public record DatabaseView(UUID id, String app, String environment, InstanceRef 
     }
 
     /** After a rotation: the apps that were recreated with the new credentials, and those that were not (why). */
-    DatabaseView withHandOver(AppService.HandOver handOver) {
+    DatabaseView withHandOver(CredentialHandOver.HandOver handOver) {
         return new DatabaseView(id, app, environment, instance, database, role, username, status, connectionLimit,
                 sslmode, createdAt, lastBackupAt, deletionError, stats, statsUnavailable, credentials, connection,
                 handOver.updated(), handOver.notUpdated().isEmpty() ? null : handOver.notUpdated());

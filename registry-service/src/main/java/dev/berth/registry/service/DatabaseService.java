@@ -2,6 +2,7 @@ package dev.berth.registry.service;
 
 import static dev.berth.registry.service.ProvisionerCalls.guarded;
 
+import dev.berth.contracts.catalog.DeletionPolicy;
 import dev.berth.contracts.events.CredentialsRotated;
 import dev.berth.contracts.events.DatabaseDeletionRequested;
 import dev.berth.contracts.events.DatabaseDropped;
@@ -10,11 +11,11 @@ import dev.berth.contracts.events.EventEnvelope;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.outbox.Outbox;
-import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.client.ProvisionerClient.Login;
+import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.config.RegistryConfig;
-import dev.berth.registry.domain.AppDatabase;
 import dev.berth.registry.domain.AppDatabase.Status;
+import dev.berth.registry.domain.AppDatabase;
 import dev.berth.registry.repository.AppDatabaseRepository;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -193,11 +194,6 @@ public class DatabaseService {
         });
     }
 
-    /** {@code delete}: sessions end, database and roles are dropped. {@code keep}: detached from its app only. */
-    /** Delete policies: drop now, detach, or drop only after a pre-delete backup completed. */
-    public static final String DELETE = "delete";
-    public static final String KEEP = "keep";
-    public static final String BACKUP_THEN_DELETE = "backup-then-delete";
 
     /**
      * {@code delete} drops at once; {@code keep} detaches; {@code backup-then-delete} starts the saga: the database
@@ -205,16 +201,16 @@ public class DatabaseService {
      * so it survives any restart), and {@link #finishDeletions()} drops it once that backup completed.
      */
     public Uni<Void> delete(UUID id, String policy) {
-        if (!DELETE.equals(policy) && !KEEP.equals(policy) && !BACKUP_THEN_DELETE.equals(policy)) {
+        if (!DeletionPolicy.DELETE.is(policy) && !DeletionPolicy.KEEP.is(policy) && !DeletionPolicy.BACKUP_THEN_DELETE.is(policy)) {
             throw new ProblemException(ProblemType.INVALID_REQUEST,
                     "policy must be delete, keep or backup-then-delete, not '" + policy + "'");
         }
         return get(id).flatMap(db -> {
-            if (KEEP.equals(policy)) {
+            if (DeletionPolicy.KEEP.is(policy)) {
                 return pool.withTransaction(tx -> databases.setStatus(tx, id, Status.DETACHED, null)
                         .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, dropped(db, policy)))));
             }
-            if (BACKUP_THEN_DELETE.equals(policy)) {
+            if (DeletionPolicy.BACKUP_THEN_DELETE.is(policy)) {
                 return pool.withTransaction(tx -> tx.preparedQuery("UPDATE app_databases SET status = 'deleting', "
                                 + "deletion_phase = 'awaiting-backup', deletion_error = NULL, updated_at = now() "
                                 + "WHERE id = $1").execute(Tuple.of(id))
@@ -243,7 +239,7 @@ public class DatabaseService {
         return pool.query("SELECT id FROM app_databases WHERE deletion_phase = 'backup-done'").execute()
                 .onItem().transformToMulti(rows -> io.smallrye.mutiny.Multi.createFrom().iterable(rows))
                 .onItem().transformToUniAndConcatenate(row -> get(row.getUUID(0))
-                        .flatMap(db -> drop(db, BACKUP_THEN_DELETE))
+                        .flatMap(db -> drop(db, DeletionPolicy.BACKUP_THEN_DELETE.word()))
                         .onFailure().invoke(e -> LOG.warnf("dropping database %s after its pre-delete backup failed "
                                 + "for now (will retry): %s", row.getUUID(0), e.getMessage()))
                         .onFailure().recoverWithNull())

@@ -2,12 +2,12 @@ package dev.berth.registry.service;
 
 import static dev.berth.registry.service.ProvisionerCalls.guarded;
 
+import dev.berth.contracts.catalog.DeletionPolicy;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
-import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.outbox.SingleFlight;
+import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.config.RegistryConfig;
-import dev.berth.registry.service.ProvisionerCalls;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -51,21 +51,33 @@ public class Orphans {
     DatabaseService databases;
 
     @Inject
-    AppService apps;
+    DatabaseBinding binding;
+
+    @Inject
+    Admissions admissions;
 
     @Inject
     @RestClient
     ProvisionerClient provisioner;
 
     /**
-     * In the transaction applying a {@code ContainerRemoved}: the app is removed, and the database made for it
-     * becomes an orphan under the app's deletion policy. Returns whether an orphan was made.
+     * In the transaction applying a {@code ContainerRemoved}: when it was the app's last container (compose replicas
+     * and re-created containers share their app), the app is removed, and the database made for it becomes an orphan
+     * under the app's deletion policy; otherwise the app follows one of its remaining containers. Returns whether an
+     * orphan was made.
      */
     public Uni<Boolean> containerRemoved(SqlConnection tx, String containerId, OffsetDateTime at) {
-        return tx.preparedQuery("UPDATE apps SET status = 'removed', removed_at = $2, updated_at = now() "
-                        + "WHERE container_id = $1 AND removed_at IS NULL AND status <> 'redeploying' "
+        String others = "SELECT c.container_id FROM containers c WHERE c.app = apps.name AND c.container_id <> $1 "
+                + "AND c.status <> 'removed' ORDER BY c.updated_at DESC LIMIT 1";
+        return tx.preparedQuery("UPDATE apps SET container_id = (" + others + "), updated_at = now() "
+                        + "WHERE container_id = $1 AND removed_at IS NULL AND EXISTS (" + others + ")")
+                .execute(Tuple.of(containerId))
+                .chain(() -> tx.preparedQuery("UPDATE apps SET status = 'removed', removed_at = $2, updated_at = now() "
+                        + "WHERE removed_at IS NULL AND status <> 'redeploying' AND (container_id = $1 OR (container_id "
+                        + "IS NOT NULL AND name = (SELECT app FROM containers WHERE container_id = $1))) "
+                        + "AND NOT EXISTS (" + others + ") "
                         + "RETURNING name, database_id, database_mode, deletion_policy")
-                .execute(Tuple.of(containerId, at))
+                .execute(Tuple.of(containerId, at)))
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().item(false);
@@ -78,7 +90,7 @@ public class Orphans {
                         return Uni.createFrom().item(false);
                     }
                     String policy = app.getString("deletion_policy");
-                    OffsetDateTime purgeAfter = DatabaseService.KEEP.equals(policy) ? null
+                    OffsetDateTime purgeAfter = DeletionPolicy.KEEP.word().equals(policy) ? null
                             : at.plus(config.orphans().grace());
                     return tx.preparedQuery("UPDATE app_databases SET orphaned_at = $2, orphan_policy = $3, "
                                     + "purge_after = $4, orphan_of = $5, updated_at = now() "
@@ -109,7 +121,7 @@ public class Orphans {
                     if (rows.iterator().next().getValue("orphaned_at") == null) {
                         throw new ProblemException(ProblemType.CONFLICT, "database " + id + " is not an orphan");
                     }
-                    return apps.releaseOrphan(id);
+                    return binding.releaseOrphan(id);
                 }));
     }
 
@@ -129,7 +141,7 @@ public class Orphans {
 
     /** Quarantines new orphans and runs the policy of those past their grace. */
     Uni<Void> sweep() {
-        return apps.abandonStale().onFailure().recoverWithNull().chain(() -> pool.query("SELECT id, orphan_of AS app, orphan_policy, purge_after <= now() AS due, quarantined_at IS NOT NULL "
+        return admissions.abandonStale().onFailure().recoverWithNull().chain(() -> pool.query("SELECT id, orphan_of AS app, orphan_policy, purge_after <= now() AS due, quarantined_at IS NOT NULL "
                         + "AS quarantined FROM app_databases WHERE orphaned_at IS NOT NULL AND status = 'ready' "
                         + "AND (quarantined_at IS NULL OR purge_after <= now())").execute()
                 .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
@@ -148,7 +160,7 @@ public class Orphans {
                 // The app has a container (running or stopped): its database is no orphan.
                 LOG.infof("database %s: app %s still has container %s, not an orphan", id, app,
                         containers.get(0).name());
-                return apps.releaseOrphan(id);
+                return binding.releaseOrphan(id);
             }
             if (!row.getBoolean("quarantined")) {
                 return guarded(provisioner.allowLogin(id, new ProvisionerClient.LoginState(false)))
@@ -164,7 +176,7 @@ public class Orphans {
 
     private Uni<Void> runPolicy(UUID id, Row row) {
         String policy = row.getString("orphan_policy");
-        if (!Boolean.TRUE.equals(row.getBoolean("due")) || policy == null || DatabaseService.KEEP.equals(policy)) {
+        if (!Boolean.TRUE.equals(row.getBoolean("due")) || policy == null || DeletionPolicy.KEEP.word().equals(policy)) {
             return Uni.createFrom().voidItem();
         }
         LOG.infof("orphaned database %s: grace over, policy %s", id, policy);

@@ -12,6 +12,9 @@ public final class ContainerLabels {
      * created container: the id of the database bound to it.
      */
     public static final String DATABASE = "berth.database";
+    /** docker-compose's labels: the project and the service a container is a replica of. */
+    public static final String COMPOSE_PROJECT = "com.docker.compose.project";
+    public static final String COMPOSE_SERVICE = "com.docker.compose.service";
     /** The value of {@link #DATABASE} that opts a container out. */
     public static final String NO_DATABASE = "none";
 

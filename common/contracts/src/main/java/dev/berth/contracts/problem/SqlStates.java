@@ -1,23 +1,27 @@
-package dev.berth.provisioner.engine;
+package dev.berth.contracts.problem;
 
-import dev.berth.contracts.problem.ProblemException;
-import dev.berth.contracts.problem.ProblemType;
 import io.vertx.pgclient.PgException;
 import java.net.ConnectException;
 import java.util.Map;
 
 /**
- * PostgreSQL SQLSTATEs → the problem Berth reports. The server's own message is kept (it names objects, never
+ * PostgreSQL SQLSTATEs → the problem Berth reports, for every service (one list of the states Berth understands). The server's own message is kept (it names objects, never
  * passwords: Berth never sends a password in a statement that can fail on a duplicate).
  */
 public final class SqlStates {
 
+    public static final String UNIQUE_VIOLATION = "23505";
+    public static final String DUPLICATE_DATABASE = "42P04";
+    public static final String DUPLICATE_OBJECT = "42710";
+    public static final String TOO_MANY_CONNECTIONS = "53300";
+    public static final String ADMIN_SHUTDOWN = "57P01";
+
     private static final Map<String, ProblemType> TYPES = Map.of(
-            "23505", ProblemType.CONFLICT,
-            "42P04", ProblemType.CONFLICT,
-            "42710", ProblemType.CONFLICT,
-            "53300", ProblemType.INSTANCE_UNAVAILABLE,
-            "57P01", ProblemType.INSTANCE_UNAVAILABLE,
+            UNIQUE_VIOLATION, ProblemType.CONFLICT,
+            DUPLICATE_DATABASE, ProblemType.CONFLICT,
+            DUPLICATE_OBJECT, ProblemType.CONFLICT,
+            TOO_MANY_CONNECTIONS, ProblemType.INSTANCE_UNAVAILABLE,
+            ADMIN_SHUTDOWN, ProblemType.INSTANCE_UNAVAILABLE,
             "57P03", ProblemType.INSTANCE_UNAVAILABLE,
             "28P01", ProblemType.INSTANCE_REJECTED,
             "28000", ProblemType.INSTANCE_REJECTED,
