@@ -65,7 +65,7 @@ final class Databases {
 
     /** Credentials of a database the test did not create itself (e.g. a restore's new database). */
     static AppDb reveal(String id) {
-        JsonPath db = given().baseUri(registry()).header("X-Berth-Actor", "test").when()
+        JsonPath db = given().baseUri(registry()).when()
                 .get("/api/databases/" + id + "/credentials").then().statusCode(200).extract().jsonPath();
         return new AppDb(id, db.getString("database"), db.getString("credentials.username"),
                 db.getString("credentials.password"));

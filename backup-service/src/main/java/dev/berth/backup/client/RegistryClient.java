@@ -40,8 +40,7 @@ public interface RegistryClient {
     Database get(@PathParam("id") String id);
 
     @POST
-    Database create(CreateRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @HeaderParam("X-Berth-Actor") String actor);
+    Database create(CreateRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey);
 
     @DELETE
     @Path("/{id}")

@@ -202,7 +202,7 @@ public class RestoreService {
                     : "r" + LocalDateTime.now().format(ENV_STAMP);
             RegistryClient.Database made = registry.create(new RegistryClient.CreateRequest(source.app(),
                     source.instance() == null ? null : source.instance().id(), environment),
-                    "restore-" + job.id(), "backup-service");
+                    "restore-" + job.id());
             newId = made.id();
             db.preparedQuery("UPDATE restore_jobs SET new_database_id = $2 WHERE id = $1")
                     .execute(Tuple.of(job.id(), newId)).await().indefinitely();

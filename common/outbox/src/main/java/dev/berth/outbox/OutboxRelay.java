@@ -98,6 +98,8 @@ public final class OutboxRelay {
         return pool.preparedQuery("UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = $1")
                 .execute(Tuple.of(attempted.get(0), summary))
                 .replaceWithVoid()
+                .onFailure().invoke(e -> LOG.warnf("outbox relay: could not note the failure on event %d: %s",
+                        attempted.get(0), e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 }

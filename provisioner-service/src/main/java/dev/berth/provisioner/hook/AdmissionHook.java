@@ -8,6 +8,7 @@ import dev.berth.contracts.admission.Admission;
 import dev.berth.contracts.admission.AdmissionRequest;
 import dev.berth.contracts.catalog.ContainerLabels;
 import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.Unreachable;
 import dev.berth.provisioner.client.RegistryClient;
 import dev.berth.provisioner.containers.ContainerRuntime;
 import dev.berth.provisioner.hook.HookConnection.Decision;
@@ -135,9 +136,12 @@ public class AdmissionHook implements HookConnection.Creates {
         } catch (ProblemException refused) {
             return Decision.refuse(refused.problem().status(), error(refused.problem().detail(),
                     refused.problem().status()));
-        } catch (RuntimeException unavailable) {
+        } catch (RuntimeException e) {
+            if (!Unreachable.is(e)) {
+                throw e; // a bug: a 500 with its cause in the log (HookConnection), not a disguised outage
+            }
             // Never create without the database the app asked for: refuse until the registry answers.
-            LOG.warnf("hook: the registry did not answer an admission: %s", unavailable.getMessage());
+            LOG.warnf("hook: the registry did not answer an admission: %s", e.getMessage());
             return Decision.refuse(503, error("the Berth registry cannot be reached, so the database this container "
                     + "may need cannot be provided; try again", 503));
         }

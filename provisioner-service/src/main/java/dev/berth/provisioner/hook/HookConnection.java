@@ -6,6 +6,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -73,8 +74,10 @@ final class HookConnection implements Runnable {
         } catch (IOException e) {
             LOG.debugf("hook: connection ended: %s", e.getMessage());
         } catch (RuntimeException e) {
-            LOG.errorf(e, "hook: a request failed");
-            answer(500, "Internal Server Error", error("the hook failed; see the provisioner's log", 500));
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            LOG.errorf(e, "hook: a request failed, error %s", id);
+            answer(500, "Internal Server Error", error("an unexpected error, logged as " + id + " in the "
+                    + "provisioner's log", 500));
         } finally {
             client.close();
             if (podman != null) {

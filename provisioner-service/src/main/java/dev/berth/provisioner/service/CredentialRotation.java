@@ -85,6 +85,8 @@ public class CredentialRotation {
                         .call(() -> vault.store(tx, "database", login.databaseId().toString(), DatabaseProvisioner.LOGIN,
                                 password)))
                         .onFailure().call(() -> admin.pool().query(PostgresDdl.dropRole(next)).execute()
+                                .onFailure().invoke(e -> LOG.warnf("could not drop role %s of the failed rotation "
+                                        + "(the reconciler lists it): %s", next, e.getMessage()))
                                 .onFailure().recoverWithNull()))
                 .onFailure().transform(e -> SqlStates.translate(e, "creating the new login " + next))
                 .map(v -> new ProvisionedLogin(login.databaseId(), login.databaseName(), login.ownerRole(), next,

@@ -64,7 +64,9 @@ public class WarmPool {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refillAll() {
         return instances.known().flatMap(ids -> Multi.createFrom().iterable(ids)
-                .onItem().transformToUniAndConcatenate(id -> refill(id).onFailure().recoverWithNull())
+                .onItem().transformToUniAndConcatenate(id -> refill(id).onFailure().invoke(e -> LOG.warnf(
+                        "warm pool of instance %s not refilled (next tick retries): %s", id, e.getMessage()))
+                        .onFailure().recoverWithNull())
                 .collect().last().replaceWithVoid());
     }
 
@@ -94,6 +96,8 @@ public class WarmPool {
                 .call(() -> catalog.preparedQuery("INSERT INTO pool_databases (instance_id, database_name) VALUES ($1, $2)")
                         .execute(Tuple.of(instanceId, name)))
                 .onFailure().call(() -> admin.pool().query(PostgresDdl.dropDatabase(name)).execute()
+                        .onFailure().invoke(e -> LOG.warnf("could not drop the unfinished warm database %s: %s", name,
+                                e.getMessage()))
                         .onFailure().recoverWithNull())
                 .replaceWithVoid());
     }

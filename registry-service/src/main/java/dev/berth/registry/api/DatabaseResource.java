@@ -12,6 +12,7 @@ import dev.berth.registry.service.DatabaseService;
 import dev.berth.registry.service.Detection;
 import dev.berth.registry.service.InstanceCatalog;
 import dev.berth.registry.service.Orphans;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -111,6 +112,9 @@ public class DatabaseResource {
     CredentialHandOver handOvers;
 
     @Inject
+    SecurityIdentity identity;
+
+    @Inject
     Orphans orphans;
 
     @GET
@@ -159,12 +163,15 @@ public class DatabaseResource {
 
     @GET
     @Path("/{id}/credentials")
-    @Operation(summary = "Reveal the credentials (audited)")
-    public Uni<DatabaseView> credentials(@PathParam("id") UUID id, @HeaderParam("X-Berth-Actor") String actor) {
+    @Operation(summary = "Reveal the credentials (audited)", description = "The audit names the verified caller of the "
+            + "internal token: the person the gateway signed it for, or the service.")
+    public Uni<DatabaseView> credentials(@PathParam("id") UUID id) {
+        // From the verified token only: a header a client can set would let anyone name someone else.
+        String actor = identity.getPrincipal().getName();
         return service.withLogin(id)
                 .call(found -> pool.preparedQuery("INSERT INTO audit_events (actor, action, subject) VALUES ($1, "
                                 + "'credentials.revealed', $2)")
-                        .execute(Tuple.of(actor == null || actor.isBlank() ? "local" : actor, id.toString())))
+                        .execute(Tuple.of(actor, id.toString())))
                 .map(found -> DatabaseView.withSecrets(found.database(), found.login(), connectHost()));
     }
 

@@ -141,7 +141,8 @@ public class Orphans {
 
     /** Quarantines new orphans and runs the policy of those past their grace. */
     Uni<Void> sweep() {
-        return admissions.abandonStale().onFailure().recoverWithNull().chain(() -> pool.query("SELECT id, orphan_of AS app, orphan_policy, purge_after <= now() AS due, quarantined_at IS NOT NULL "
+        return admissions.abandonStale().onFailure().invoke(e -> LOG.warnf("stale admissions not undone (next sweep "
+                + "retries): %s", e.getMessage())).onFailure().recoverWithNull().chain(() -> pool.query("SELECT id, orphan_of AS app, orphan_policy, purge_after <= now() AS due, quarantined_at IS NOT NULL "
                         + "AS quarantined FROM app_databases WHERE orphaned_at IS NOT NULL AND status = 'ready' "
                         + "AND (quarantined_at IS NULL OR purge_after <= now())").execute()
                 .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))

@@ -1,17 +1,18 @@
 package dev.berth.registry.service;
 
-import dev.berth.contracts.problem.ProblemException;
-import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.problem.Unreachable;
 import io.smallrye.mutiny.Uni;
 
-/** A provisioner that cannot be reached is a 503 for the caller, never a 500 with a stack trace. */
+/**
+ * A provisioner that cannot be reached (or does not answer in time) is a 503 for the caller; its own problem
+ * answers pass through as they are; anything else stays what it is and becomes a 500 with a logged id.
+ */
 final class ProvisionerCalls {
 
     private ProvisionerCalls() {
     }
 
     static <T> Uni<T> guarded(Uni<T> call) {
-        return call.onFailure(e -> !(e instanceof ProblemException)).transform(e -> new ProblemException(
-                ProblemType.DEPENDENCY_UNAVAILABLE, "the provisioner service cannot be reached; is it running?"));
+        return call.onFailure().transform(e -> Unreachable.describe(e, "provisioner"));
     }
 }

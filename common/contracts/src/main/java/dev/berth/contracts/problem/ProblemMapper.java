@@ -1,14 +1,17 @@
 package dev.berth.contracts.problem;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
  * The one exception → HTTP mapping of every service: {@link ProblemException}s as they are, JAX-RS errors with
- * their status, anything else as a 500 whose detail says nothing about the internals (logged here instead).
+ * their status, unreadable JSON bodies by field and type ({@link JsonProblems}), anything else as a 500 whose detail
+ * says nothing about the internals but gives a short id under which the cause is logged here.
  */
 @Provider
 public class ProblemMapper implements ExceptionMapper<Throwable> {
@@ -20,6 +23,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         Problem problem;
         if (error instanceof ProblemException p) {
             problem = p.problem();
+        } else if (jsonCause(error) instanceof JsonProcessingException json) {
+            // Quarkus REST wraps some unreadable bodies in a plain 400: say what was wrong instead.
+            problem = JsonProblems.of(json);
         } else if (error instanceof WebApplicationException web && web.getResponse().getEntity() instanceof Problem) {
             // Already a problem document, perhaps with headers of its own (Retry-After): as it is.
             return web.getResponse();
@@ -30,9 +36,17 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
                     : status >= 500 ? ProblemType.INTERNAL : ProblemType.INVALID_REQUEST;
             problem = new Problem(Problem.of(type, null).type(), type.title(), status, web.getMessage(), null);
         } else {
-            LOG.error("unhandled error", error);
-            problem = Problem.of(ProblemType.INTERNAL, "the error was logged; try again or check the service log");
+            // A bug or a failure nobody mapped: the caller gets an id to quote, the log has the cause under it.
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            LOG.errorf(error, "unhandled error %s", id);
+            problem = Problem.of(ProblemType.INTERNAL, "an unexpected error, logged as " + id + " in the service's "
+                    + "log; try again, and report it with that id if it persists");
         }
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    private static Throwable jsonCause(Throwable error) {
+        return error instanceof WebApplicationException web && web.getResponse().getStatus() == 400
+                && web.getCause() instanceof JsonProcessingException json ? json : null;
     }
 }

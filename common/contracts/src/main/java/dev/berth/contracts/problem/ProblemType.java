@@ -14,11 +14,14 @@ public enum ProblemType {
     BACKUP_CORRUPT("backup-corrupt", "The backup file does not match its checksum", 422),
     IMAGE_MISSING("image-missing", "The image is not on this host", 422),
     PORT_IN_USE("port-in-use", "The host port is taken", 409),
+    PAYLOAD_TOO_LARGE("payload-too-large", "The request body is too large", 413),
     TOO_MANY_ATTEMPTS("too-many-attempts", "Too many failed attempts", 429),
     NOT_IMPLEMENTED("not-implemented", "Not available yet", 501),
     INSTANCE_UNAVAILABLE("instance-unavailable", "The database server is unavailable", 503),
     RUNTIME_UNAVAILABLE("container-runtime-unavailable", "Podman is not available", 503),
     DEPENDENCY_UNAVAILABLE("service-unavailable", "A Berth service is unavailable", 503),
+    DEPENDENCY_FAILED("service-failed", "A Berth service broke off its answer", 502),
+    DEPENDENCY_TIMEOUT("service-timeout", "A Berth service did not answer in time", 504),
     INTERNAL("internal-error", "Something went wrong inside Berth", 500);
 
     private final String slug;
