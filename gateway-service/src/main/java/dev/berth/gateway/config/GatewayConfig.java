@@ -13,6 +13,8 @@ public interface GatewayConfig {
 
     Services services();
 
+    Routes routes();
+
     Auth auth();
 
     /** Signing in, sessions, the first administrator. */
@@ -50,6 +52,23 @@ public interface GatewayConfig {
         /** {@code BERTH_BACKUP_URL}: backups, restores, schedules, backup settings and health. */
         @WithDefault("http://127.0.0.1:8083")
         String backup();
+    }
+
+    /** How the gateway forwards to each service. */
+    interface Routes {
+        Route registry();
+
+        /** Backups: {@code ?waitSeconds=} long polls last up to 600 s (application.properties sets 630 s). */
+        Route backup();
+    }
+
+    interface Route {
+        /**
+         * Longest silence from the service (no byte of its answer) before the caller gets a 504: long enough for a
+         * create or a hand-over; a streamed download resets it with every chunk.
+         */
+        @WithDefault("120s")
+        Duration timeout();
     }
 
     interface Activity {

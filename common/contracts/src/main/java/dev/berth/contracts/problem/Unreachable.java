@@ -27,7 +27,6 @@ public final class Unreachable {
             String name = cause.getClass().getName();
             // Netty's and Vert.x's own names for the same things (not on this module's classpath).
             if (name.equals("io.netty.channel.ConnectTimeoutException")
-                    || name.equals("io.vertx.core.http.HttpClosedException")
                     || name.equals("io.netty.channel.AbstractChannel$AnnotatedConnectException")
                     || name.equals("io.vertx.core.http.ConnectionPoolTooBusyException")) {
                 return true;
