@@ -1,6 +1,7 @@
 package dev.berth.backup.client;
 
 import dev.berth.contracts.problem.ProblemResponses;
+import dev.berth.contracts.provisioning.AdminConnection;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

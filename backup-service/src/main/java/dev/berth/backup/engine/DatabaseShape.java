@@ -1,6 +1,6 @@
 package dev.berth.backup.engine;
 
-import dev.berth.backup.client.AdminConnection;
+import dev.berth.contracts.provisioning.AdminConnection;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

@@ -1,9 +1,9 @@
 package dev.berth.backup.engine;
 
-import dev.berth.backup.client.AdminConnection;
 import dev.berth.backup.config.BackupConfig;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.provisioning.AdminConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;

@@ -57,10 +57,12 @@ public class BackupCatalog {
     }
 
     /** queued → running; false when another worker (or a delete) got there first. */
-    public boolean start(UUID id, String instanceId, String databaseName) {
+    public boolean start(UUID id, UUID instanceId, String databaseName) {
         return db.preparedQuery("UPDATE backups SET status = 'running', started_at = now(), instance_id = $2, "
                         + "database_name = $3 WHERE id = $1 AND status = 'queued'")
-                .execute(Tuple.of(id, instanceId, databaseName)).await().indefinitely().rowCount() == 1;
+                // instance_id is text (an instance id, as the other tables keep it)
+                .execute(Tuple.of(id, instanceId == null ? null : instanceId.toString(), databaseName)).await()
+                .indefinitely().rowCount() == 1;
     }
 
     public void complete(Backup queued, Result r) {

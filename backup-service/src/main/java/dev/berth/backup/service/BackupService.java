@@ -1,6 +1,5 @@
 package dev.berth.backup.service;
 
-import dev.berth.backup.client.AdminConnection;
 import dev.berth.backup.client.ProvisionerClient;
 import dev.berth.backup.domain.Backup;
 import dev.berth.backup.domain.BackupReason;
@@ -8,6 +7,7 @@ import dev.berth.backup.domain.BackupStatus;
 import dev.berth.backup.engine.PgTools;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.provisioning.AdminConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;

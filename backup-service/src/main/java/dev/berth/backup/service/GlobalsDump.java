@@ -1,11 +1,11 @@
 package dev.berth.backup.service;
 
-import dev.berth.backup.client.AdminConnection;
 import dev.berth.backup.client.ProvisionerClient;
 import dev.berth.backup.engine.PgTools;
 import dev.berth.backup.engine.ToolRun;
 import dev.berth.backup.storage.BackupFiles;
 import dev.berth.backup.storage.BackupStorage;
+import dev.berth.contracts.provisioning.AdminConnection;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;

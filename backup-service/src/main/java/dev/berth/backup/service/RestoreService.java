@@ -1,6 +1,5 @@
 package dev.berth.backup.service;
 
-import dev.berth.backup.client.AdminConnection;
 import dev.berth.backup.client.ProvisionerClient;
 import dev.berth.backup.client.RegistryClient;
 import dev.berth.backup.domain.Backup;
@@ -10,6 +9,7 @@ import dev.berth.backup.storage.BackupFiles;
 import dev.berth.contracts.catalog.DeletionPolicy;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.provisioning.AdminConnection;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,9 +1,9 @@
 package dev.berth.backup.service;
 
-import dev.berth.backup.client.AdminConnection;
 import dev.berth.backup.config.BackupConfig;
 import dev.berth.backup.engine.PgTools;
 import dev.berth.backup.engine.ToolRun;
+import dev.berth.contracts.provisioning.AdminConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package dev.berth.backup.service;
 
-import dev.berth.backup.client.AdminConnection;
 import dev.berth.backup.client.ProvisionerClient;
 import dev.berth.backup.domain.Backup;
 import dev.berth.backup.engine.DatabaseShape;
 import dev.berth.backup.storage.BackupFiles;
+import dev.berth.contracts.provisioning.AdminConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;

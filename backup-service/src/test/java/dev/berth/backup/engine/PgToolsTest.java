@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.backup.client.AdminConnection;
 import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.provisioning.AdminConnection;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class PgToolsTest {
@@ -20,7 +21,7 @@ class PgToolsTest {
 
     @Test
     void aPgDumpOlderThanTheServerIsRefusedWithWhatToInstall() {
-        AdminConnection pg17 = new AdminConnection("i", "127.0.0.1", 5432, "postgres", "secret", "prefer", "app_shop",
+        AdminConnection pg17 = new AdminConnection(UUID.randomUUID(), "127.0.0.1", 5432, "postgres", "secret", "prefer", "app_shop",
                 "berth_shop", 170002);
         ProblemException refused = assertThrows(ProblemException.class,
                 () -> PgTools.requireAtLeast(new PgTools.Version(15, "15.18"), pg17));
@@ -29,7 +30,7 @@ class PgToolsTest {
         assertTrue(!refused.getMessage().contains("secret"));
 
         PgTools.requireAtLeast(new PgTools.Version(17, "17.2"), pg17);
-        PgTools.requireAtLeast(new PgTools.Version(17, "17.2"), new AdminConnection("i", "h", 1, "u", "p", null, "d",
+        PgTools.requireAtLeast(new PgTools.Version(17, "17.2"), new AdminConnection(UUID.randomUUID(), "h", 1, "u", "p", null, "d",
                 "o", 150004));
     }
 }

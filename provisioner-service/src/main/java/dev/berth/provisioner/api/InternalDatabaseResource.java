@@ -2,13 +2,14 @@ package dev.berth.provisioner.api;
 
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.provisioning.AdminConnection;
+import dev.berth.contracts.provisioning.ProvisionRequest;
+import dev.berth.contracts.provisioning.ProvisionedLogin;
 import dev.berth.provisioner.config.ProvisionerConfig;
-import dev.berth.provisioner.service.DatabaseMaintenance;
-import dev.berth.provisioner.service.DatabaseMaintenance.AdminConnection;
 import dev.berth.provisioner.service.CredentialRotation;
+import dev.berth.provisioner.service.DatabaseMaintenance;
 import dev.berth.provisioner.service.DatabaseProvisioner;
 import dev.berth.provisioner.service.InstanceInventory;
-import dev.berth.provisioner.service.ProvisionedLogin;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -30,11 +31,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Consumes(MediaType.APPLICATION_JSON)
 public class InternalDatabaseResource {
 
-    /** Names are validated and reserved by the registry; the provisioner still quotes everything it sends. */
-    public record CreateRequest(UUID databaseId, UUID instanceId, String databaseName, String roleName,
-            Integer connectionLimit, Boolean usePool) {
-    }
-
     public record RotateRequest(String mode, Boolean terminateSessions, Long graceSeconds) {
     }
 
@@ -55,7 +51,7 @@ public class InternalDatabaseResource {
 
     @POST
     @Operation(summary = "Create role and database (idempotent per databaseId)")
-    public Uni<ProvisionedLogin> create(CreateRequest request) {
+    public Uni<ProvisionedLogin> create(ProvisionRequest request) {
         if (request == null || request.databaseId() == null || request.instanceId() == null
                 || request.databaseName() == null || request.roleName() == null) {
             throw new ProblemException(ProblemType.INVALID_REQUEST,
@@ -64,9 +60,7 @@ public class InternalDatabaseResource {
         if (request.connectionLimit() != null && request.connectionLimit() < 1) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "connectionLimit must be 1 or more");
         }
-        return provisioner.create(new DatabaseProvisioner.CreateCommand(request.databaseId(), request.instanceId(),
-                request.databaseName(), request.roleName(), request.connectionLimit(),
-                request.usePool() == null || request.usePool()));
+        return provisioner.create(request);
     }
 
     @GET

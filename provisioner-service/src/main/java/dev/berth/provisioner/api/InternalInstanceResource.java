@@ -2,10 +2,10 @@ package dev.berth.provisioner.api;
 
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.provisioning.AdminConnection;
 import dev.berth.provisioner.engine.InstanceConnections;
 import dev.berth.provisioner.engine.InstanceEndpoint;
 import dev.berth.provisioner.service.DatabaseMaintenance;
-import dev.berth.provisioner.service.DatabaseMaintenance.AdminConnection;
 import dev.berth.provisioner.service.InstanceInventory;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;

@@ -5,6 +5,7 @@ import static dev.berth.provisioner.service.DatabaseProvisioner.offloaded;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.problem.SqlStates;
+import dev.berth.contracts.provisioning.ProvisionedLogin;
 import dev.berth.provisioner.engine.InstanceConnections;
 import dev.berth.provisioner.engine.PostgresDdl;
 import io.quarkus.scheduler.Scheduled;

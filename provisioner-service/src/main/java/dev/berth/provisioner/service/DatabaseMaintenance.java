@@ -3,6 +3,7 @@ package dev.berth.provisioner.service;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.problem.SqlStates;
+import dev.berth.contracts.provisioning.AdminConnection;
 import dev.berth.provisioner.engine.InstanceConnections;
 import dev.berth.provisioner.engine.PostgresDdl;
 import dev.berth.provisioner.vault.CredentialVault;
@@ -28,15 +29,6 @@ public class DatabaseMaintenance {
     private static final Pattern SCRATCH_NAME = Pattern.compile(SCRATCH_PREFIX + "[0-9a-f]{16}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** How a tool connects as the instance's admin, and to which database; {@code toString} hides the password. */
-    public record AdminConnection(UUID instanceId, String host, int port, String user, String password, String sslmode,
-            String database, String ownerRole, int serverVersionNum) {
-
-        @Override
-        public String toString() {
-            return "AdminConnection[" + user + "@" + host + ":" + port + "/" + database + "]";
-        }
-    }
 
     @Inject
     InstanceConnections instances;

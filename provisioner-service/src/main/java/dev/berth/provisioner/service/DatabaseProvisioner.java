@@ -3,6 +3,8 @@ package dev.berth.provisioner.service;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.problem.SqlStates;
+import dev.berth.contracts.provisioning.ProvisionRequest;
+import dev.berth.contracts.provisioning.ProvisionedLogin;
 import dev.berth.provisioner.engine.InstanceConnections.Admin;
 import dev.berth.provisioner.engine.InstanceConnections;
 import dev.berth.provisioner.engine.PostgresDdl;
@@ -49,18 +51,13 @@ public class DatabaseProvisioner {
     @Inject
     dev.berth.provisioner.vault.CredentialVault vault;
 
-    /** What the registry asks for: names already validated and reserved there. */
-    public record CreateCommand(UUID databaseId, UUID instanceId, String databaseName, String roleName,
-            Integer connectionLimit, boolean usePool) {
-    }
-
-    public Uni<ProvisionedLogin> create(CreateCommand cmd) {
+    public Uni<ProvisionedLogin> create(ProvisionRequest cmd) {
         return findLogin(cmd.databaseId()).flatMap(existing -> existing.isPresent()
                 ? credentials(existing.get(), false)
                 : instances.admin(cmd.instanceId()).flatMap(admin -> provision(cmd, admin)));
     }
 
-    private Uni<ProvisionedLogin> provision(CreateCommand cmd, Admin admin) {
+    private Uni<ProvisionedLogin> provision(ProvisionRequest cmd, Admin admin) {
         UUID operation = UUID.randomUUID();
         AtomicReference<PreparedPasswords.Prepared> secret = new AtomicReference<>();
         AtomicBoolean roleMade = new AtomicBoolean();
@@ -89,7 +86,7 @@ public class DatabaseProvisioner {
                     // all or nothing). Otherwise CREATE DATABASE (it cannot run inside a transaction block) and
                     // CREATE ROLE at once on two admin connections — they touch different catalogs, and the role
                     // (4–6 ms: a shared-catalog commit) then costs nothing on the way — followed by owner and grants.
-                    Uni<Boolean> claimed = !cmd.usePool() ? Uni.createFrom().item(false)
+                    Uni<Boolean> claimed = !cmd.poolAllowed() ? Uni.createFrom().item(false)
                             : warmPool.claim(cmd.instanceId(), sql, pooled -> String.join("; ",
                                     PostgresDdl.rename(pooled, cmd.databaseName()), roleOwnerGrants));
                     return claimed.chain(fromThePool -> {
@@ -138,7 +135,7 @@ public class DatabaseProvisioner {
     }
 
     /** Drops only what this create made, newest first. */
-    Uni<Void> compensate(CreateCommand cmd, Pool sql, boolean database, boolean role) {
+    Uni<Void> compensate(ProvisionRequest cmd, Pool sql, boolean database, boolean role) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         if (database) {
             chain = chain.call(() -> sql.query(PostgresDdl.dropDatabase(cmd.databaseName())).execute());

@@ -1,6 +1,7 @@
 package dev.berth.registry.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.berth.contracts.provisioning.ProvisionedLogin;
 import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.domain.AppDatabase;
 import dev.berth.registry.service.ConnectionStrings;
@@ -43,7 +44,7 @@ public record DatabaseView(UUID id, String app, String environment, InstanceRef 
                 sslmode, createdAt, lastBackupAt, deletionError, s, unavailable, null, null, null, null);
     }
 
-    static DatabaseView withSecrets(AppDatabase d, ProvisionerClient.Login login, String connectHost) {
+    static DatabaseView withSecrets(AppDatabase d, ProvisionedLogin login, String connectHost) {
         String host = connectHost == null ? d.host() : connectHost;
         return new DatabaseView(d.id(), d.app(), d.environment(), new InstanceRef(d.instanceId(), d.instanceName()),
                 d.databaseName(), d.roleName(), login.username(), d.status().db(), d.connectionLimit(), d.sslmode(),

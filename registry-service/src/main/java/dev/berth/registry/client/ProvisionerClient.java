@@ -1,6 +1,8 @@
 package dev.berth.registry.client;
 
 import dev.berth.contracts.problem.ProblemResponses;
+import dev.berth.contracts.provisioning.ProvisionRequest;
+import dev.berth.contracts.provisioning.ProvisionedLogin;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -38,19 +40,6 @@ public interface ProvisionerClient {
     record Probe(String serverVersion, int serverVersionNum) {
     }
 
-    record CreateRequest(UUID databaseId, UUID instanceId, String databaseName, String roleName,
-            Integer connectionLimit, boolean usePool) {
-    }
-
-    record Login(UUID databaseId, String databaseName, String ownerRole, String username, String password,
-            String retiringRole, OffsetDateTime retireAfter, boolean fromPool) {
-
-        @Override
-        public String toString() {
-            return "Login[" + databaseName + " as " + username + "]";
-        }
-    }
-
     record RotateRequest(String mode, Boolean terminateSessions, Long graceSeconds) {
     }
 
@@ -75,11 +64,11 @@ public interface ProvisionerClient {
 
     @POST
     @Path("/databases")
-    Uni<Login> create(CreateRequest request);
+    Uni<ProvisionedLogin> create(ProvisionRequest request);
 
     @GET
     @Path("/databases/{id}/credentials")
-    Uni<Login> credentials(@PathParam("id") UUID id);
+    Uni<ProvisionedLogin> credentials(@PathParam("id") UUID id);
 
     @GET
     @Path("/databases/{id}/stats")
@@ -87,7 +76,7 @@ public interface ProvisionerClient {
 
     @POST
     @Path("/databases/{id}/rotate")
-    Uni<Login> rotate(@PathParam("id") UUID id, RotateRequest request);
+    Uni<ProvisionedLogin> rotate(@PathParam("id") UUID id, RotateRequest request);
 
     @DELETE
     @Path("/databases/{id}")

@@ -4,6 +4,7 @@ import static dev.berth.registry.service.ProvisionerCalls.guarded;
 
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.provisioning.ProvisionedLogin;
 import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.domain.AppDatabase;
 import dev.berth.registry.service.AppService.App;
@@ -48,7 +49,7 @@ public class CredentialHandOver {
     @RestClient
     ProvisionerClient provisioner;
 
-    public Uni<HandOver> handOver(AppDatabase database, ProvisionerClient.Login login) {
+    public Uni<HandOver> handOver(AppDatabase database, ProvisionedLogin login) {
         return records.boundTo(database.id()).flatMap(bound -> {
             List<String> updated = new CopyOnWriteArrayList<>();
             Map<String, String> notUpdated = new ConcurrentHashMap<>();
@@ -62,7 +63,7 @@ public class CredentialHandOver {
         });
     }
 
-    private Uni<Void> recreate(App app, AppDatabase database, ProvisionerClient.Login login) {
+    private Uni<Void> recreate(App app, AppDatabase database, ProvisionedLogin login) {
         if (!"api".equals(app.origin())) {
             return Uni.createFrom().failure(new ProblemException(ProblemType.CONFLICT, "created through the Podman "
                     + "hook by another client: recreate it there to pick up the new credentials"));

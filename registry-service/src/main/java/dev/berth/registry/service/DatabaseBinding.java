@@ -4,6 +4,7 @@ import static dev.berth.registry.service.ProvisionerCalls.guarded;
 
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.provisioning.ProvisionedLogin;
 import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.domain.AppDatabase.Status;
@@ -35,7 +36,7 @@ public class DatabaseBinding {
     record Bound(UUID databaseId, boolean madeHere, List<Binding> bindings, Map<String, String> env) {
     }
 
-    private record Made(AppDatabase database, ProvisionerClient.Login login, boolean madeHere) {
+    private record Made(AppDatabase database, ProvisionedLogin login, boolean madeHere) {
     }
 
     @Inject
@@ -129,7 +130,7 @@ public class DatabaseBinding {
     }
 
     /** Connection info as a container reaches the database: loopback hosts become the host alias. */
-    ConnectionStrings connection(AppDatabase db, ProvisionerClient.Login login) {
+    ConnectionStrings connection(AppDatabase db, ProvisionedLogin login) {
         String host = config.databases().connectHost().orElse(db.host());
         if (LOOPBACK.contains(host)) {
             host = config.apps().hostAlias();

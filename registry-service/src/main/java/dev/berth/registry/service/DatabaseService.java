@@ -10,8 +10,9 @@ import dev.berth.contracts.events.DatabaseProvisioned;
 import dev.berth.contracts.events.EventEnvelope;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.provisioning.ProvisionRequest;
+import dev.berth.contracts.provisioning.ProvisionedLogin;
 import dev.berth.outbox.Outbox;
-import dev.berth.registry.client.ProvisionerClient.Login;
 import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.domain.AppDatabase.Status;
@@ -51,7 +52,7 @@ public class DatabaseService {
     }
 
     /** A database with the credentials that open it now. */
-    public record WithLogin(AppDatabase database, Login login) {
+    public record WithLogin(AppDatabase database, ProvisionedLogin login) {
     }
 
     @Inject
@@ -139,8 +140,8 @@ public class DatabaseService {
                         .map(done -> new WithLogin(done.getItem3().orElseThrow(), login)));
     }
 
-    private Uni<Login> provision(UUID id, UUID instance, DatabaseNames.Names names, Integer limit, boolean usePool) {
-        return guarded(provisioner.create(new ProvisionerClient.CreateRequest(id, instance, names.database(),
+    private Uni<ProvisionedLogin> provision(UUID id, UUID instance, DatabaseNames.Names names, Integer limit, boolean usePool) {
+        return guarded(provisioner.create(new ProvisionRequest(id, instance, names.database(),
                 names.role(), limit, usePool)));
     }
 

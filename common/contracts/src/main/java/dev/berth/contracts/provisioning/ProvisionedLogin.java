@@ -1,4 +1,4 @@
-package dev.berth.provisioner.service;
+package dev.berth.contracts.provisioning;
 
 import java.time.OffsetDateTime;
 import java.util.UUID;
