@@ -3,6 +3,7 @@ package dev.berth.backup.api;
 import dev.berth.backup.service.BackupHealth;
 import dev.berth.backup.service.Cron;
 import dev.berth.backup.service.GlobalsDump;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,6 +16,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 /** Fleet-wide backup state: who is not covered, and the instance-level globals dumps. */
 @Path("/api/backups")
 @Produces(MediaType.APPLICATION_JSON)
+// Worker threads: these calls wait for the database, files, processes or the Podman socket.
+@Blocking
 public class BackupHealthResource {
 
     @Inject

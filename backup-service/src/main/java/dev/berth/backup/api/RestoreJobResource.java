@@ -1,10 +1,11 @@
 package dev.berth.backup.api;
 
-import dev.berth.backup.service.RestoreJob;
 import dev.berth.backup.service.BackupWorkers;
+import dev.berth.backup.service.RestoreJob;
 import dev.berth.backup.service.RestoreService;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -19,6 +20,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 /** Where a restore job is. */
 @Path("/api/restores")
 @Produces(MediaType.APPLICATION_JSON)
+// Worker threads: these calls wait for the database, files, processes or the Podman socket.
+@Blocking
 public class RestoreJobResource {
 
     @Inject

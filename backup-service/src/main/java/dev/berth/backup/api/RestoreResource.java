@@ -4,6 +4,7 @@ import dev.berth.backup.service.RestoreJob;
 import dev.berth.backup.service.RestoreService;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -20,6 +21,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/databases/{databaseId}/restore")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+// Worker threads: these calls wait for the database, files, processes or the Podman socket.
+@Blocking
 public class RestoreResource {
 
     /** {@code target}: {@code in-place} (default) or {@code new}; {@code environment} names the new database's. */

@@ -6,6 +6,7 @@ import dev.berth.backup.service.BackupSettings;
 import dev.berth.backup.service.Cron;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -22,6 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/backup-schedules")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+// Worker threads: these calls wait for the database, files, processes or the Podman socket.
+@Blocking
 public class ScheduleResource {
 
     /** Effective values, which of them are overrides, and the last successful and last verified backups. */

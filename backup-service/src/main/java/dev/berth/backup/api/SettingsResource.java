@@ -4,6 +4,7 @@ import dev.berth.backup.service.BackupSettings;
 import dev.berth.backup.service.Cron;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -17,6 +18,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/backup-settings")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+// Worker threads: these calls wait for the database, files, processes or the Podman socket.
+@Blocking
 public class SettingsResource {
 
     static final int MAX_RETENTION_DAYS = 3650;

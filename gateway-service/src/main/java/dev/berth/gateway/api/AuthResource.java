@@ -4,13 +4,14 @@ import dev.berth.contracts.problem.Problem;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.gateway.audit.AuditTrail;
-import dev.berth.gateway.auth.Accounts;
 import dev.berth.gateway.auth.Accounts.Caller;
+import dev.berth.gateway.auth.Accounts;
 import dev.berth.gateway.auth.Callers;
 import dev.berth.gateway.auth.LoginThrottle;
 import dev.berth.gateway.config.GatewayConfig;
 import dev.berth.security.InternalTokens;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.jwt.build.Jwt;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -31,6 +32,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 /** Signing in and out, who am I, changing one's password. */
 @Path("/api/auth")
 @Produces(MediaType.APPLICATION_JSON)
+// Worker threads: these calls wait for the database, files, processes or the Podman socket.
+@Blocking
 public class AuthResource {
 
     /** The audience of session tokens: only the gateway accepts them (services want internal tokens). */

@@ -6,6 +6,7 @@ import dev.berth.gateway.auth.Accounts;
 import dev.berth.gateway.auth.Accounts.User;
 import dev.berth.gateway.auth.Callers;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -48,6 +49,7 @@ public class UserResource {
     }
 
     @POST
+    @Blocking // hashes the password (PBKDF2, ~0.3 s) and waits for the insert
     @Operation(summary = "Add a user", description = "Role admin, operator or viewer; password at least 12 characters.")
     public Response create(NewUser user) {
         if (user == null) {
@@ -58,6 +60,7 @@ public class UserResource {
     }
 
     @PATCH
+    @Blocking // may hash a new password
     @Path("/{id}")
     @Operation(summary = "Change a user's role or password", description = "A new password ends their sessions.")
     public User update(@PathParam("id") UUID id, Change change) {

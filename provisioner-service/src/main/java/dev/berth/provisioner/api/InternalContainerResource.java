@@ -2,11 +2,12 @@ package dev.berth.provisioner.api;
 
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
-import dev.berth.provisioner.containers.AppContainers;
 import dev.berth.provisioner.containers.AppContainers.Deployment;
+import dev.berth.provisioner.containers.AppContainers;
 import dev.berth.provisioner.podman.ContainerInfo;
 import dev.berth.provisioner.podman.ContainerSpec.PortMapping;
 import dev.berth.provisioner.podman.ContainerStats;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -27,6 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/internal/containers")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+// Worker threads: these calls wait for the database, files, processes or the Podman socket.
+@Blocking
 public class InternalContainerResource {
 
     /** A container as the registry sees it: never its environment (it holds the database password). */
