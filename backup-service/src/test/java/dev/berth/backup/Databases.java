@@ -3,7 +3,7 @@ package dev.berth.backup;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.testing.PostgresCluster;
+import dev.berth.embedded.PostgresCluster;
 import dev.berth.testing.TestInfrastructure;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;

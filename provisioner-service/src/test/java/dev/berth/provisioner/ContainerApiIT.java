@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.testing.FreePorts;
+import dev.berth.embedded.FreePorts;
 import dev.berth.testing.PodmanService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

@@ -1,6 +1,6 @@
 package dev.berth.provisioner;
 
-import dev.berth.testing.PostgresCluster;
+import dev.berth.embedded.PostgresCluster;
 import dev.berth.testing.TestInfrastructure;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -8,8 +8,8 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.berth.testing.Commands;
-import dev.berth.testing.FreePorts;
+import dev.berth.embedded.Commands;
+import dev.berth.embedded.FreePorts;
 import dev.berth.testing.PodmanService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

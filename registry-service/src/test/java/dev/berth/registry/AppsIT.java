@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.contracts.events.ContainerRemoved;
 import dev.berth.contracts.events.EventEnvelope;
-import dev.berth.testing.Commands;
+import dev.berth.embedded.Commands;
 import dev.berth.testing.PodmanService;
 import dev.berth.testing.TestEvents;
 import dev.berth.testing.TestInfrastructure;
@@ -221,7 +221,7 @@ class AppsIT {
         return given().contentType(ContentType.JSON).body(body).when().post("/api/apps");
     }
 
-    private static dev.berth.testing.PostgresCluster pg() {
+    private static dev.berth.embedded.PostgresCluster pg() {
         return TestInfrastructure.get().postgres();
     }
 

@@ -3,7 +3,7 @@ package dev.berth.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.testing.Commands;
+import dev.berth.embedded.Commands;
 import dev.berth.testing.PodmanService;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;

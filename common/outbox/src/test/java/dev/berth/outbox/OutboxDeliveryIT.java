@@ -9,7 +9,7 @@ import dev.berth.contracts.events.DatabaseProvisioned;
 import dev.berth.contracts.events.EventCodec;
 import dev.berth.contracts.events.EventEnvelope;
 import dev.berth.contracts.events.Topics;
-import dev.berth.testing.PostgresCluster;
+import dev.berth.embedded.PostgresCluster;
 import dev.berth.testing.TestInfrastructure;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;

@@ -1,5 +1,6 @@
 package dev.berth.testing;
 
+import dev.berth.embedded.PostgresCluster;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 

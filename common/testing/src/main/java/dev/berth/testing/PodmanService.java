@@ -1,5 +1,8 @@
 package dev.berth.testing;
 
+import dev.berth.embedded.Commands;
+import dev.berth.embedded.PostgresCluster;
+import dev.berth.embedded.ProcessWatchdog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +22,7 @@ public final class PodmanService {
     public static final String APP_IMAGE = "localhost/berth/base:bookworm";
     /** The data network of tests: like Berth's {@code berth-data}, on a subnet of its own. */
     public static final String NETWORK = "berth-it-data";
-    public static final String SUBNET = "172.31.240.0/24";
+    public static final String SUBNET = PostgresCluster.TEST_SUBNET;
 
     private static PodmanService instance;
 

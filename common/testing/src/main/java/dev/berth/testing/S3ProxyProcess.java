@@ -1,5 +1,6 @@
 package dev.berth.testing;
 
+import dev.berth.embedded.FreePorts;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package dev.berth.testing;
 
+import dev.berth.embedded.FreePorts;
+import dev.berth.embedded.PostgresCluster;
+import dev.berth.embedded.ProcessWatchdog;
 import dev.berth.security.Roles;
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,11 @@
 package dev.berth.testing;
 
 import dev.berth.contracts.events.Topics;
+import dev.berth.embedded.Commands;
+import dev.berth.embedded.FreePorts;
+import dev.berth.embedded.KafkaBroker;
+import dev.berth.embedded.PostgresCluster;
+import dev.berth.embedded.ProcessWatchdog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

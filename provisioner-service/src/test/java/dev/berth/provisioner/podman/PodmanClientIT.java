@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.embedded.FreePorts;
 import dev.berth.provisioner.podman.ContainerSpec.PortMapping;
-import dev.berth.testing.FreePorts;
 import dev.berth.testing.PodmanService;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.berth.testing;
+package dev.berth.embedded;
 
 import java.io.IOException;
 import java.util.List;
@@ -8,12 +8,12 @@ import java.util.List;
  * a detached shell polls the JVM's pid and runs the cleanup command once it is gone. The cleanup commands are
  * idempotent, so running them after a normal shutdown as well is harmless.
  */
-final class ProcessWatchdog {
+public final class ProcessWatchdog {
 
     private ProcessWatchdog() {
     }
 
-    static void guard(String cleanupShellCommand) {
+    public static void guard(String cleanupShellCommand) {
         long jvm = ProcessHandle.current().pid();
         String script = "while kill -0 " + jvm + " 2>/dev/null; do sleep 1; done; " + cleanupShellCommand;
         try {
@@ -28,7 +28,7 @@ final class ProcessWatchdog {
     }
 
     /** Quotes a value for a POSIX shell. */
-    static String quote(String value) {
+    public static String quote(String value) {
         return "'" + value.replace("'", "'\"'\"'") + "'";
     }
 }

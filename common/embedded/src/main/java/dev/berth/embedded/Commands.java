@@ -1,4 +1,4 @@
-package dev.berth.testing;
+package dev.berth.embedded;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,7 @@ public final class Commands {
     private Commands() {
     }
 
-    static boolean runningAsRoot() {
+    public static boolean runningAsRoot() {
         return ROOT;
     }
 
@@ -31,11 +31,11 @@ public final class Commands {
     }
 
     /** Runs the command and returns its standard output; fails with its output when it exits non-zero. */
-    static String run(List<String> command, Path workDir, long timeoutSeconds) {
+    public static String run(List<String> command, Path workDir, long timeoutSeconds) {
         return run(command, workDir, timeoutSeconds, null);
     }
 
-    static String run(List<String> command, Path workDir, long timeoutSeconds, String stdin) {
+    public static String run(List<String> command, Path workDir, long timeoutSeconds, String stdin) {
         Result result = tryRun(command, workDir, timeoutSeconds, stdin);
         if (result.exitCode() != 0) {
             throw new IllegalStateException(name(command) + " failed (exit "

@@ -1,4 +1,4 @@
-package dev.berth.testing;
+package dev.berth.embedded;
 
 import java.io.File;
 import java.io.IOException;
@@ -140,7 +140,7 @@ public final class KafkaBroker {
     }
 
     /** The shell command that kills this broker at once; used by the watchdog. */
-    String emergencyStopCommand() {
+    public String emergencyStopCommand() {
         String pid = ProcessWatchdog.quote(pidFile().toString());
         return "[ -f " + pid + " ] && kill -9 $(cat " + pid + ") 2>/dev/null";
     }

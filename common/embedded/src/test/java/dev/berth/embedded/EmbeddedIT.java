@@ -1,4 +1,4 @@
-package dev.berth.testing;
+package dev.berth.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.berth.testing;
+package dev.berth.embedded;
 
 import dev.berth.contracts.events.Topics;
 import dev.berth.security.KeyPairFiles;
@@ -17,7 +17,7 @@ import java.util.Map;
  * which Quarkus reads from the service's working directory; passwords never go on a command line.
  *
  * <pre>
- * java -cp ... dev.berth.testing.Embedded up|down|status --home DIR [--pg-port N] [--kafka-port N]
+ * java -cp ... dev.berth.embedded.Embedded up|down|status --home DIR [--pg-port N] [--kafka-port N]
  * </pre>
  */
 public final class Embedded {
@@ -63,7 +63,7 @@ public final class Embedded {
         }
     }
 
-    void up() throws IOException {
+    public void up() throws IOException {
         Files.createDirectories(home);
         if (!postgres.isRunning()) {
             if (FreePorts.inUse(postgres.port())) {
@@ -86,18 +86,18 @@ public final class Embedded {
         System.out.println("kafka: running on " + kafka.bootstrapServers());
     }
 
-    int postgresPort() {
+    public int postgresPort() {
         return postgres.port();
     }
 
-    void down() {
+    public void down() {
         kafka.stop();
         System.out.println("kafka: stopped");
         postgres.stop();
         System.out.println("postgres: stopped");
     }
 
-    boolean status() {
+    public boolean status() {
         boolean pg = postgres.isRunning();
         boolean broker = kafka.isRunning();
         System.out.println("postgres: " + (pg ? "running on 127.0.0.1:" + postgres.port() : "stopped"));

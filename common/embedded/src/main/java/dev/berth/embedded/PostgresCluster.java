@@ -1,4 +1,4 @@
-package dev.berth.testing;
+package dev.berth.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -128,7 +128,7 @@ public final class PostgresCluster {
     }
 
     /** The shell command that stops this cluster at once; used by the watchdog. */
-    String emergencyStopCommand() {
+    public String emergencyStopCommand() {
         String command = ProcessWatchdog.quote(bin("pg_ctl")) + " -D " + ProcessWatchdog.quote(dataDir().toString())
                 + " -m immediate stop";
         return Commands.runningAsRoot() ? "runuser -u postgres -- " + command : command;
@@ -161,8 +161,10 @@ public final class PostgresCluster {
         sql("postgres", verb + " ROLE " + name + " LOGIN PASSWORD '" + password + "'");
     }
 
-    /** Berth's default {@code berth-data} subnet and the tests' own ({@link PodmanService#SUBNET}). */
-    static final List<String> CONTAINER_SUBNETS = List.of("172.30.0.0/16", PodmanService.SUBNET);
+    /** The data network of the test harness' app containers (its own, beside Berth's default). */
+    public static final String TEST_SUBNET = "172.31.240.0/24";
+    /** Berth's default {@code berth-data} subnet and the tests' own. */
+    static final List<String> CONTAINER_SUBNETS = List.of("172.30.0.0/16", TEST_SUBNET);
 
     static String randomSecret() {
         byte[] bytes = new byte[24];
