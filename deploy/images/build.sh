@@ -2,7 +2,8 @@
 # Builds the images Berth runs, without any registry: a Debian bookworm root filesystem made by debootstrap from
 # Debian's package mirror (with PostgreSQL 15, MariaDB and Redis in it: one shared base layer), imported as
 # localhost/berth/base:bookworm, then an offline `podman build` per engine that only adds its entrypoint.
-# An image that exists is not built again (--force rebuilds). Needs root, debootstrap and podman (apt).
+# The base is built once (--force rebuilds it); an engine image is rebuilt when its directory changed (label
+# berth.source holds a hash of its files). Needs root, debootstrap and podman (apt).
 #
 # Usage: deploy/images/build.sh [--force]     Env: BERTH_DEBIAN_MIRROR (default http://deb.debian.org/debian)
 set -euo pipefail
@@ -18,6 +19,8 @@ for tool in debootstrap podman; do
 done
 
 exists() { podman image exists "$1"; }
+source_hash() { (cd "$HERE/$1" && find . -type f | sort | xargs sha256sum) | sha256sum | cut -c1-16; }
+built_from() { podman image inspect --format '{{index .Labels "berth.source"}}' "$1" 2>/dev/null || true; }
 
 # Podman 4.3's default runtime fails on some hosts (see deploy/podman/containers.conf): use Berth's config then.
 use_fallback_if_needed() {
@@ -48,8 +51,9 @@ use_fallback_if_needed
 
 for engine in "${ENGINES[@]}"; do
   image=localhost/berth/$engine:bookworm
-  if [ "$FORCE" = --force ] || ! exists "$image"; then
-    podman build --network=none --pull=never -t "$image" "$HERE/$engine" >/dev/null
+  hash=$(source_hash "$engine")
+  if [ "$FORCE" = --force ] || ! exists "$image" || [ "$(built_from "$image")" != "$hash" ]; then
+    podman build --network=none --pull=never --label "berth.source=$hash" -t "$image" "$HERE/$engine" >/dev/null
     echo "built $image"
   else
     echo "$image exists"
