@@ -38,6 +38,8 @@ class BadRequestsIT {
         refused("/api/databases", "{\"app\":{\"a\":1}}", "field app must be a string, not an object");
         refused("/api/databases", "{\"app\":\"bad1\",\"connectionLimit\":\"x\"}",
                 "field connectionLimit must be a whole number, not the string \"x\"");
+        refused("/api/databases", "{\"app\":\"bad4\",\"connectionLimit\":1.5}",
+                "field connectionLimit must be a whole number, not 1.5");
         refused("/api/apps", "{\"name\":\"bad2\",\"image\":\"i\",\"env\":[\"A\"]}", "field env must be an object");
         refused("/api/apps", "{\"name\":\"bad3\",\"image\":\"i\",\"ports\":[{\"hostPort\":\"high\"}]}",
                 "field ports[0].hostPort must be a whole number");

@@ -37,6 +37,9 @@ class JsonProblemsTest {
         assertEquals("field connectionLimit must be a whole number, not the string \"x\"",
                 detail("{\"connectionLimit\":\"x\"}"));
         assertEquals("field command must be an array, not a number", detail("{\"command\":5}"));
+        JSON.disable(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT); // as StrictJson does
+        assertEquals("field connectionLimit must be a whole number, not 1.5",
+                detail("{\"connectionLimit\":1.5}"));
         assertEquals("field env must be an object, not an array", detail("{\"env\":[1]}"));
         assertEquals("field nested.on must be true or false, not the string \"maybe\"",
                 detail("{\"nested\":{\"on\":\"maybe\"}}"));
