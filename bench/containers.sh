@@ -60,7 +60,8 @@ for i in $(seq 1 "$N"); do
   db_create "${RUN}x$i" >> "$TMP/db"
 done
 
-buckets() { curl -s "$API/q/metrics" | grep '^berth_container_event_lag_seconds_bucket' \
+buckets() { # a registry that has seen no event yet has no buckets: an empty list, not a failure
+  curl -s "$API/q/metrics" | { grep '^berth_container_event_lag_seconds_bucket' || true; } \
   | sed 's/.*le="\([^"]*\)".* \([0-9.eE+-]*\)$/\1 \2/'; }
 buckets > "$TMP/before"
 
@@ -75,9 +76,11 @@ done
 sleep 3
 buckets > "$TMP/after"
 # This run's events only: the difference of the registry's cumulative histogram buckets (upper bounds, ~10 % apart).
-lag() { paste -d' ' "$TMP/before" "$TMP/after" | awk -v q="$1" '{le[NR]=$1; n[NR]=$4-$2} END {
+# Joined on the bucket bound, so a bucket missing before this run counts as 0 then.
+diffs() { awk 'NR==FNR {b[$1]=$2; next} {print $1, $2-($1 in b ? b[$1] : 0)}' "$TMP/before" "$TMP/after"; }
+lag() { diffs | awk -v q="$1" '{le[NR]=$1; n[NR]=$2} END {
   total=n[NR]; for (i=1; i<=NR; i++) if (n[i] >= q*total) {printf "%.1f", le[i]*1000; exit} }'; }
-events=$(paste -d' ' "$TMP/before" "$TMP/after" | tail -1 | awk '{print $4-$2}')
+events=$(diffs | tail -1 | awk '{print $2}')
 
 # Clean up: the databases made for hook+db containers are orphans now (policy keep); drop them and the raw ones.
 for id in $(curl -s "$API/api/databases/orphans" | grep -o "\"id\":\"[0-9a-f-]\{36\}\",\"app\":\"${RUN}_b[0-9]*\"" \
