@@ -19,7 +19,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -187,9 +186,5 @@ public class Admissions {
             cleaned = "app-" + UUID.randomUUID().toString().substring(0, 6);
         }
         return cleaned.length() > 63 ? cleaned.substring(0, 63) : cleaned;
-    }
-
-    static Map<String, String> copy(Map<String, String> env) {
-        return new LinkedHashMap<>(env);
     }
 }
