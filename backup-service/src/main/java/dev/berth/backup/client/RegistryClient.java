@@ -1,6 +1,7 @@
 package dev.berth.backup.client;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.berth.contracts.catalog.DatabaseCreateRequest;
 import dev.berth.contracts.problem.ProblemResponses;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -32,15 +33,12 @@ public interface RegistryClient {
     record InstanceRef(String id, String name) {
     }
 
-    record CreateRequest(String app, String instance, String environment) {
-    }
-
     @GET
     @Path("/{id}")
     Database get(@PathParam("id") String id);
 
     @POST
-    Database create(CreateRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey);
+    Database create(DatabaseCreateRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey);
 
     @DELETE
     @Path("/{id}")

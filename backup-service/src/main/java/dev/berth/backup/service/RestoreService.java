@@ -6,6 +6,7 @@ import dev.berth.backup.domain.Backup;
 import dev.berth.backup.domain.BackupReason;
 import dev.berth.backup.domain.RestorePhase;
 import dev.berth.backup.storage.BackupFiles;
+import dev.berth.contracts.catalog.DatabaseCreateRequest;
 import dev.berth.contracts.catalog.DeletionPolicy;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
@@ -200,7 +201,7 @@ public class RestoreService {
             RegistryClient.Database source = registry.get(job.databaseId());
             String environment = job.newEnvironment() != null ? job.newEnvironment()
                     : "r" + LocalDateTime.now().format(ENV_STAMP);
-            RegistryClient.Database made = registry.create(new RegistryClient.CreateRequest(source.app(),
+            RegistryClient.Database made = registry.create(DatabaseCreateRequest.of(source.app(),
                     source.instance() == null ? null : source.instance().id(), environment),
                     "restore-" + job.id());
             newId = made.id();

@@ -1,5 +1,6 @@
 package dev.berth.registry.api;
 
+import dev.berth.contracts.catalog.DatabaseCreateRequest;
 import dev.berth.contracts.catalog.DeletionPolicy;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
@@ -42,11 +43,6 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @Consumes(MediaType.APPLICATION_JSON)
 public class DatabaseResource {
 
-    /** {@code warmPool: false} skips the provisioner's pre-created databases for this one create. */
-    public record CreateRequest(String app, String instance, String environment, Integer connectionLimit,
-            String sslmode, Boolean warmPool) {
-    }
-
     public record RotateRequest(String mode, Boolean terminateSessions, Long graceSeconds) {
     }
 
@@ -73,7 +69,7 @@ public class DatabaseResource {
     @Operation(summary = "Create a database and role for an app",
             description = "201 with the credentials and connection strings; they are shown only here. An "
                     + "Idempotency-Key header makes a retry return the same database.")
-    public Uni<Response> create(CreateRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    public Uni<Response> create(DatabaseCreateRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         if (request == null) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "a JSON body with at least \"app\" is required");
         }

@@ -1,0 +1,14 @@
+package dev.berth.contracts.catalog;
+
+/**
+ * The body of {@code POST /api/databases} (the registry), as users send it and as the backup service sends it for
+ * a restore into a new database. Only {@code app} is required. {@code warmPool: false} skips the provisioner's
+ * pre-created databases for this one create.
+ */
+public record DatabaseCreateRequest(String app, String instance, String environment, Integer connectionLimit,
+        String sslmode, Boolean warmPool) {
+
+    public static DatabaseCreateRequest of(String app, String instance, String environment) {
+        return new DatabaseCreateRequest(app, instance, environment, null, null, null);
+    }
+}
