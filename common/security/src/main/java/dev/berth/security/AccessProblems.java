@@ -50,7 +50,8 @@ public class AccessProblems {
                         + "POST /api/auth/login"));
     }
 
-    private static void send(HttpServerResponse response, Problem problem) {
+    /** Ends a response on the router (before JAX-RS) with a problem document; for every Berth module. */
+    public static void send(HttpServerResponse response, Problem problem) {
         response.setStatusCode(problem.status());
         try {
             response.putHeader("Content-Type", Problem.MEDIA_TYPE).end(JSON.writeValueAsString(problem));

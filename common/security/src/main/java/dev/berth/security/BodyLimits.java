@@ -1,7 +1,5 @@
 package dev.berth.security;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.contracts.problem.Problem;
 import dev.berth.contracts.problem.ProblemType;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -20,8 +18,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class BodyLimits {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @ConfigProperty(name = "berth.http.max-body-size", defaultValue = "1M")
     MemorySize limit;
@@ -53,12 +49,7 @@ public class BodyLimits {
         }
         Problem problem = Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "the body is " + declared + " bytes; " + method
                 + " " + path + " accepts at most " + max + " bytes (berth.http.max-body-size)");
-        try {
-            // The body is not read: the connection closes after the answer.
-            context.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .putHeader("Connection", "close").end(JSON.writeValueAsString(problem));
-        } catch (JsonProcessingException e) {
-            context.response().setStatusCode(413).end();
-        }
+        // The body is not read: the connection closes after the answer.
+        AccessProblems.send(context.response().putHeader("Connection", "close"), problem);
     }
 }

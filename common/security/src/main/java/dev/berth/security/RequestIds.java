@@ -30,7 +30,6 @@ public class RequestIds {
         String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
         context.request().headers().set(HEADER, id);
         MDC.put(MDC_KEY, id);
-        context.put(MDC_KEY, id);
         context.addHeadersEndHandler(ignored -> context.response().headers().set(HEADER, id));
         context.next();
     }

@@ -1,11 +1,10 @@
 package dev.berth.gateway.routing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.contracts.problem.Problem;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.problem.Unreachable;
 import dev.berth.gateway.auth.ApiKeyAuthentication;
+import dev.berth.security.AccessProblems;
 import dev.berth.security.InternalTokens;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -37,7 +36,6 @@ import org.jboss.logging.Logger;
 final class ServiceForwarder implements Handler<RoutingContext> {
 
     private static final Logger LOG = Logger.getLogger(ServiceForwarder.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Hop-by-hop fields (RFC 9110 §7.6.1) and what the gateway replaces: never copied across. */
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "cookie",
@@ -144,12 +142,7 @@ final class ServiceForwarder implements Handler<RoutingContext> {
                     + "before it answered (" + failure.getMessage() + ")");
         }
         LOG.warnf("%s %s → %s: %s", context.request().method(), context.request().uri(), service, failure.getMessage());
-        try {
-            response.setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .end(JSON.writeValueAsString(problem));
-        } catch (JsonProcessingException e) {
-            response.setStatusCode(problem.status()).end();
-        }
+        AccessProblems.send(response, problem);
     }
 
     /** Vert.x's reset ends an HTTP/2 stream, but leaves an HTTP/1.1 connection open: that one is closed too. */

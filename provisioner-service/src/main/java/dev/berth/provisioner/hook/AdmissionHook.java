@@ -134,7 +134,7 @@ public class AdmissionHook implements HookConnection.Creates {
             String name = libpod ? text(spec, "name") : queryValue(target, "name");
             admission = admit(spec, libpod, name);
         } catch (ProblemException refused) {
-            return Decision.refuse(refused.problem().status(), error(refused.problem().detail(),
+            return Decision.refuse(refused.problem().status(), HookConnection.error(refused.problem().detail(),
                     refused.problem().status()));
         } catch (RuntimeException e) {
             if (!Unreachable.is(e)) {
@@ -142,8 +142,8 @@ public class AdmissionHook implements HookConnection.Creates {
             }
             // Never create without the database the app asked for: refuse until the registry answers.
             LOG.warnf("hook: the registry did not answer an admission: %s", e.getMessage());
-            return Decision.refuse(503, error("the Berth registry cannot be reached, so the database this container "
-                    + "may need cannot be provided; try again", 503));
+            return Decision.refuse(503, HookConnection.error("the Berth registry cannot be reached, so the database "
+                    + "this container may need cannot be provided; try again", 503));
         }
         if (admission == null || admission.env() == null) {
             return Decision.forward(body, admission);
@@ -275,14 +275,6 @@ public class AdmissionHook implements HookConnection.Creates {
 
     private static ObjectNode objectField(ObjectNode spec, String field) {
         return spec.get(field) instanceof ObjectNode existing ? existing : spec.putObject(field);
-    }
-
-    private String error(String message, int status) {
-        ObjectNode error = json.createObjectNode();
-        error.put("cause", "refused by Berth");
-        error.put("message", "Berth: " + message);
-        error.put("response", status);
-        return error.toString();
     }
 
     private static String text(JsonNode node, String field) {

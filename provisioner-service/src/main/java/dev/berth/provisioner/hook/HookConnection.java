@@ -1,5 +1,6 @@
 package dev.berth.provisioner.hook;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.berth.provisioner.hook.HttpHead.MalformedMessage;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -209,8 +210,8 @@ final class HookConnection implements Runnable {
 
     /** Podman's own error shape, so clients print the message as they print Podman's. */
     static String error(String message, int status) {
-        String escaped = ("Berth: " + message).replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("\\p{Cntrl}", " ");
-        return "{\"cause\":\"refused by Berth\",\"message\":\"" + escaped + "\",\"response\":" + status + "}";
+        String quoted = new String(JsonStringEncoder.getInstance().quoteAsString("Berth: " + message));
+        return "{\"cause\":\"refused by Berth\",\"message\":\"" + quoted + "\",\"response\":" + status + "}";
     }
 
     private static String reason(int status) {
