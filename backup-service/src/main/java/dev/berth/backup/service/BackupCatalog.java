@@ -5,10 +5,13 @@ import dev.berth.backup.domain.BackupReason;
 import dev.berth.backup.domain.BackupStatus;
 import dev.berth.contracts.events.BackupCompleted;
 import dev.berth.contracts.events.BackupFailed;
+import dev.berth.contracts.events.BackupStarted;
+import dev.berth.contracts.events.BackupVerificationChanged;
 import dev.berth.contracts.events.EventEnvelope;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.outbox.Outbox;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -51,18 +54,27 @@ public class BackupCatalog {
     }
 
     /** Queues inside the caller's transaction (the event consumer's). */
-    public io.smallrye.mutiny.Uni<Void> enqueue(SqlClient tx, UUID id, String databaseId, BackupReason reason) {
+    public Uni<Void> enqueue(SqlClient tx, UUID id, String databaseId, BackupReason reason) {
         return tx.preparedQuery("INSERT INTO backups (id, database_id, status, reason) VALUES ($1, $2, 'queued', $3)")
                 .execute(Tuple.of(id, databaseId, reason.value())).replaceWithVoid();
     }
 
-    /** queued → running; false when another worker (or a delete) got there first. */
+    /** queued → running, announced with {@code BackupStarted}; false when another worker (or a delete) got there first. */
     public boolean start(UUID id, UUID instanceId, String databaseName) {
-        return db.preparedQuery("UPDATE backups SET status = 'running', started_at = now(), instance_id = $2, "
-                        + "database_name = $3 WHERE id = $1 AND status = 'queued'")
-                // instance_id is text (an instance id, as the other tables keep it)
-                .execute(Tuple.of(id, instanceId == null ? null : instanceId.toString(), databaseName)).await()
-                .indefinitely().rowCount() == 1;
+        return db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'running', started_at = now(), "
+                                + "instance_id = $2, database_name = $3 WHERE id = $1 AND status = 'queued' "
+                                + "RETURNING database_id, reason")
+                        // instance_id is text (an instance id, as the other tables keep it)
+                        .execute(Tuple.of(id, instanceId == null ? null : instanceId.toString(), databaseName))
+                        .flatMap(rows -> {
+                            if (rows.size() == 0) {
+                                return Uni.createFrom().item(false);
+                            }
+                            Row row = rows.iterator().next();
+                            return outbox.append(tx, EventEnvelope.of(SOURCE, new BackupStarted(id.toString(),
+                                    row.getString("database_id"), row.getString("reason")))).replaceWith(true);
+                        }))
+                .await().indefinitely();
     }
 
     public void complete(Backup queued, Result r) {
@@ -151,14 +163,24 @@ public class BackupCatalog {
                 .await().indefinitely().size() > 0;
     }
 
+    /** A verification began; announced so the page can show it. */
     public void verifying(UUID id) {
-        db.preparedQuery("UPDATE backups SET verify_status = 'running', verify_detail = NULL WHERE id = $1")
-                .execute(Tuple.of(id)).await().indefinitely();
+        verification(id, "UPDATE backups SET verify_status = 'running', verify_detail = NULL WHERE id = $1 "
+                + "RETURNING database_id", Tuple.of(id), "running", null);
     }
 
     public void verified(UUID id, boolean passed, String detail) {
-        db.preparedQuery("UPDATE backups SET verify_status = $2, verified_at = now(), verify_detail = $3 WHERE id = $1")
-                .execute(Tuple.of(id, passed ? "passed" : "failed", detail)).await().indefinitely();
+        String status = passed ? "passed" : "failed";
+        verification(id, "UPDATE backups SET verify_status = $2, verified_at = now(), verify_detail = $3 WHERE id = $1 "
+                + "RETURNING database_id", Tuple.of(id, status, detail), status, detail);
+    }
+
+    private void verification(UUID id, String update, Tuple args, String status, String detail) {
+        db.withTransaction(tx -> tx.preparedQuery(update).execute(args).flatMap(rows -> rows.size() == 0
+                        ? Uni.createFrom().voidItem()
+                        : outbox.append(tx, EventEnvelope.of(SOURCE, new BackupVerificationChanged(id.toString(),
+                                rows.iterator().next().getString("database_id"), status, detail)))))
+                .await().indefinitely();
     }
 
     private static Optional<Backup> first(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {

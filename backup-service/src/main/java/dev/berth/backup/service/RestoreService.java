@@ -8,9 +8,13 @@ import dev.berth.backup.domain.RestorePhase;
 import dev.berth.backup.storage.BackupFiles;
 import dev.berth.contracts.catalog.DatabaseCreateRequest;
 import dev.berth.contracts.catalog.DeletionPolicy;
+import dev.berth.contracts.events.EventEnvelope;
+import dev.berth.contracts.events.RestorePhaseChanged;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.provisioning.AdminConnection;
+import dev.berth.outbox.Outbox;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,6 +45,9 @@ public class RestoreService {
 
     @Inject
     Pool db;
+
+    @Inject
+    Outbox outbox;
 
     @Inject
     BackupCatalog catalog;
@@ -76,11 +83,9 @@ public class RestoreService {
                     + " is already running");
         }
         UUID id = UUID.randomUUID();
-        db.preparedQuery("INSERT INTO restore_jobs (id, database_id, backup_id, target, phase, new_environment) "
-                        + "VALUES ($1, $2, $3, $4, $5, $6)")
-                .execute(Tuple.from(Arrays.asList(id, databaseId, backupId, target, RestorePhase.REQUESTED.name(),
-                        environment)))
-                .await().indefinitely();
+        record(id, "INSERT INTO restore_jobs (id, database_id, backup_id, target, phase, new_environment) "
+                        + "VALUES ($1, $2, $3, $4, $5, $6)", Tuple.from(Arrays.asList(id, databaseId, backupId, target,
+                        RestorePhase.REQUESTED.name(), environment)), RestorePhase.REQUESTED, null);
         workers.submit(id, () -> run(id));
         return find(id).orElseThrow();
     }
@@ -224,13 +229,28 @@ public class RestoreService {
     }
 
     private void phase(RestoreJob job, RestorePhase phase) {
-        db.preparedQuery("UPDATE restore_jobs SET phase = $2 WHERE id = $1").execute(Tuple.of(job.id(), phase.name()))
-                .await().indefinitely();
+        record(job.id(), "UPDATE restore_jobs SET phase = $2 WHERE id = $1", Tuple.of(job.id(), phase.name()), phase,
+                null);
     }
 
     private void finish(UUID id, RestorePhase phase, String error) {
-        db.preparedQuery("UPDATE restore_jobs SET phase = $2, finished_at = now(), error = $3 WHERE id = $1")
-                .execute(Tuple.of(id, phase.name(), error)).await().indefinitely();
+        record(id, "UPDATE restore_jobs SET phase = $2, finished_at = now(), error = $3 WHERE id = $1",
+                Tuple.of(id, phase.name(), error), phase, error);
+    }
+
+    /** The phase and its {@code RestorePhaseChanged} event in one transaction, so the page follows every step. */
+    private void record(UUID id, String update, Tuple args, RestorePhase phase, String error) {
+        db.withTransaction(tx -> tx.preparedQuery(update + " RETURNING database_id, backup_id, target").execute(args)
+                        .flatMap(rows -> {
+                            if (rows.size() == 0) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            var row = rows.iterator().next();
+                            return outbox.append(tx, EventEnvelope.of(BackupCatalog.SOURCE, new RestorePhaseChanged(
+                                    id.toString(), row.getString("database_id"), row.getUUID("backup_id").toString(),
+                                    row.getString("target"), phase.name(), phase.finished(), error)));
+                        }))
+                .await().indefinitely();
     }
 
     static String message(Throwable e) {

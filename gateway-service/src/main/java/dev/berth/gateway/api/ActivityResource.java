@@ -27,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class ActivityResource {
 
     /** An activity entry as the API shows it. */
-    public record ActivityView(UUID eventId, String type, String subject, String source, OffsetDateTime occurredAt,
+    public record ActivityView(long seq, UUID eventId, String type, String subject, String source, OffsetDateTime occurredAt,
             JsonNode data) {
     }
 
@@ -54,7 +54,7 @@ public class ActivityResource {
 
     private ActivityView view(ActivityEntry e) {
         try {
-            return new ActivityView(e.eventId, e.type, e.subject, e.source, e.occurredAt, json.readTree(e.data));
+            return new ActivityView(e.seq, e.eventId, e.type, e.subject, e.source, e.occurredAt, json.readTree(e.data));
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -59,10 +60,12 @@ public class Accounts {
 
     private final Pool db;
     private final GatewayConfig config;
+    private final Event<SignInChanged> changes;
 
-    public Accounts(Pool db, GatewayConfig config) {
+    public Accounts(Pool db, GatewayConfig config, Event<SignInChanged> changes) {
         this.db = db;
         this.config = config;
+        this.changes = changes;
     }
 
     // ---- people ---------------------------------------------------------------------------------------------
@@ -120,6 +123,7 @@ public class Accounts {
                             + "admin first")
                     : notFound(id);
         }
+        changes.fire(new SignInChanged(id, null));
         return user(rows.iterator().next());
     }
 
@@ -132,6 +136,11 @@ public class Accounts {
                         "DELETE FROM users WHERE id = $1 AND NOT (role = 'admin' "
                                 + "AND (SELECT count(*) FROM users WHERE role = 'admin') = 1) RETURNING id")
                 .execute(Tuple.of(id))))
+                .invoke(rows -> {
+                    if (rows.size() > 0) {
+                        changes.fire(new SignInChanged(id, null));
+                    }
+                })
                 .flatMap(rows -> rows.size() > 0 ? Uni.createFrom().voidItem() : exists(id).<Void>map(exists -> {
                     throw exists ? new ProblemException(ProblemType.CONFLICT, "this is the last administrator")
                             : notFound(id);
@@ -166,6 +175,7 @@ public class Accounts {
                 .chain(() -> tx.preparedQuery("UPDATE sessions SET ended_at = now() WHERE user_id = $1 "
                         + "AND ended_at IS NULL AND id IS DISTINCT FROM $2").execute(Tuple.of(userId, keepSession))))
                 .await().indefinitely();
+        changes.fire(new SignInChanged(userId, null));
         return true;
     }
 
@@ -184,7 +194,8 @@ public class Accounts {
 
     public Uni<Void> endSession(UUID session) {
         return db.preparedQuery("UPDATE sessions SET ended_at = now() WHERE id = $1 AND ended_at IS NULL")
-                .execute(Tuple.of(session)).replaceWithVoid();
+                .execute(Tuple.of(session)).replaceWithVoid()
+                .invoke(() -> changes.fire(new SignInChanged(null, session)));
     }
 
     // ---- API keys ---------------------------------------------------------------------------------------------
@@ -252,8 +263,11 @@ public class Accounts {
     /** Revokes a key of {@code owner} (any key when owner is null); false when there is no such live key. */
     public Uni<Boolean> revokeKey(UUID id, UUID owner) {
         return db.preparedQuery("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL "
-                        + "AND ($2::uuid IS NULL OR user_id = $2)")
-                .execute(Tuple.of(id, owner)).map(rows -> rows.rowCount() == 1);
+                        + "AND ($2::uuid IS NULL OR user_id = $2) RETURNING user_id")
+                .execute(Tuple.of(id, owner)).map(rows -> {
+                    rows.forEach(r -> changes.fire(new SignInChanged(r.getUUID("user_id"), null)));
+                    return rows.rowCount() == 1;
+                });
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------

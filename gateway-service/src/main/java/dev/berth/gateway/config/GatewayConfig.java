@@ -17,6 +17,23 @@ public interface GatewayConfig {
 
     Auth auth();
 
+    Events events();
+
+    /** The live event stream, {@code GET /api/events}. */
+    interface Events {
+        /** How often an idle stream sends a comment (so proxies keep it open) and checks its sign-in again. */
+        @WithDefault("15s")
+        Duration heartbeat();
+
+        /** Open streams this gateway keeps at once; one more is answered 503. */
+        @WithDefault("1000")
+        int maxStreams();
+
+        /** Entries a resumed stream replays at most; a client that missed more is told to reload (event reset). */
+        @WithDefault("1000")
+        int replayLimit();
+    }
+
     /** Signing in, sessions, the first administrator. */
     interface Auth {
         /** How long a session token is accepted (unless signed out earlier). */

@@ -18,6 +18,10 @@ public class ActivityEntry {
     @Column(name = "event_id")
     public UUID eventId;
 
+    /** Increasing with each entry recorded: the live stream's event id ({@code Last-Event-ID}). */
+    @Column(insertable = false, updatable = false)
+    public Long seq;
+
     public String type;
 
     public String subject;

@@ -8,7 +8,8 @@ package dev.berth.contracts.events;
 public sealed interface BerthEvent
         permits DatabaseProvisioned, DatabaseDropped, ContainerCreated, ContainerStarted, ContainerStopped,
         ContainerDied, ContainerRemoved, BackupCompleted,
-        BackupFailed, CredentialsRotated, DatabaseDeletionRequested {
+        BackupFailed, CredentialsRotated, DatabaseDeletionRequested, BackupStarted, BackupVerificationChanged,
+        RestorePhaseChanged {
 
     /** The id of the database, container or backup this event is about; also the Kafka record key. */
     String aggregateId();

@@ -27,7 +27,8 @@ public final class EventCodec {
                     DatabaseProvisioned.class, DatabaseDropped.class, ContainerCreated.class, ContainerStarted.class,
                     ContainerStopped.class, ContainerDied.class, ContainerRemoved.class,
                     BackupCompleted.class, BackupFailed.class, CredentialsRotated.class,
-                    DatabaseDeletionRequested.class)
+                    DatabaseDeletionRequested.class, BackupStarted.class, BackupVerificationChanged.class,
+                    RestorePhaseChanged.class)
             .stream().collect(Collectors.toUnmodifiableMap(EventEnvelope::typeOf, Function.identity()));
 
     private static final String JSON = "application/json";

@@ -28,7 +28,7 @@ public final class Topics {
         if (type.getSimpleName().startsWith("Container")) {
             return CONTAINERS;
         }
-        if (type == BackupCompleted.class || type == BackupFailed.class) {
+        if (type.getSimpleName().startsWith("Backup") || type == RestorePhaseChanged.class) {
             return BACKUPS;
         }
         throw new IllegalArgumentException("no topic for " + type.getSimpleName());

@@ -17,6 +17,7 @@ public enum ProblemType {
     PAYLOAD_TOO_LARGE("payload-too-large", "The request body is too large", 413),
     TOO_MANY_ATTEMPTS("too-many-attempts", "Too many failed attempts", 429),
     NOT_IMPLEMENTED("not-implemented", "Not available yet", 501),
+    TOO_MANY_STREAMS("too-many-streams", "Too many open event streams", 503),
     INSTANCE_UNAVAILABLE("instance-unavailable", "The database server is unavailable", 503),
     RUNTIME_UNAVAILABLE("container-runtime-unavailable", "Podman is not available", 503),
     DEPENDENCY_UNAVAILABLE("service-unavailable", "A Berth service is unavailable", 503),
