@@ -23,11 +23,11 @@ import java.util.List;
 public class ServiceRoutes {
 
     /** Paths served by the backup service (regular expressions over the request path). */
-    static final List<String> BACKUP = List.of("/api/databases/[^/]+/(backups|restore)(/.*)?", "/api/restores(/.*)?",
+    public static final List<String> BACKUP = List.of("/api/databases/[^/]+/(backups|restore)(/.*)?", "/api/restores(/.*)?",
             "/api/backup-settings", "/api/backup-schedules(/.*)?", "/api/backups(/.*)?");
 
     /** Paths served by the registry. */
-    static final List<String> REGISTRY = List.of("/api/databases(/.*)?", "/api/instances(/.*)?",
+    public static final List<String> REGISTRY = List.of("/api/databases(/.*)?", "/api/instances(/.*)?",
             "/api/reconciliation(/.*)?", "/api/apps(/.*)?");
 
     void register(@Observes Router router, Vertx vertx, GatewayConfig config, InternalTokens tokens) {

@@ -47,6 +47,7 @@ public class AppResource {
 
     @GET
     @Path("/{id}")
+    @Operation(summary = "One app with its status, container and database binding")
     public Uni<App> get(@PathParam("id") UUID id) {
         return apps.get(id);
     }
