@@ -1,5 +1,6 @@
 package dev.berth.backup.api;
 
+import dev.berth.backup.service.BackupCatalog;
 import dev.berth.backup.service.BackupHealth;
 import dev.berth.backup.service.Cron;
 import dev.berth.backup.service.GlobalsDump;
@@ -26,12 +27,23 @@ public class BackupHealthResource {
     @Inject
     GlobalsDump globals;
 
+    @Inject
+    BackupCatalog catalog;
+
     @GET
     @Path("/health")
     @Operation(summary = "Databases without a successful backup within their schedule window",
             description = "Judged from each schedule, so a schedule that never fired is listed too.")
     public BackupHealth.Report health() {
         return health.report(Cron.now());
+    }
+
+    @GET
+    @Path("/summary")
+    @Operation(summary = "Per database: completed backups, bytes stored, the newest backup and the newest verification",
+            description = "What the dashboard's database list shows in its backup columns, in one call.")
+    public List<BackupCatalog.DatabaseBackups> summary() {
+        return catalog.perDatabase();
     }
 
     @GET

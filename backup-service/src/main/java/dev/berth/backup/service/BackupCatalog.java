@@ -138,6 +138,32 @@ public class BackupCatalog {
         return byDatabase;
     }
 
+    /** Per database, for the dashboard's lists: the newest backup of any outcome and the newest verified one. */
+    public record DatabaseBackups(String databaseId, String databaseName, int completed, long storedBytes,
+            OffsetDateTime lastBackupAt, String lastStatus, String lastError, OffsetDateTime lastVerifiedAt,
+            String lastVerifyStatus) {
+    }
+
+    public List<DatabaseBackups> perDatabase() {
+        List<DatabaseBackups> out = new ArrayList<>();
+        db.query("SELECT database_id, (array_agg(database_name ORDER BY started_at DESC NULLS LAST) "
+                        + "FILTER (WHERE database_name IS NOT NULL))[1], "
+                        + "count(*) FILTER (WHERE status = 'completed'), "
+                        + "coalesce(sum(stored_bytes) FILTER (WHERE status = 'completed'), 0), "
+                        + "(array_agg(coalesce(finished_at, started_at) ORDER BY started_at DESC NULLS LAST, id))[1], "
+                        + "(array_agg(status ORDER BY started_at DESC NULLS LAST, id))[1], "
+                        + "(array_agg(error ORDER BY started_at DESC NULLS LAST, id))[1], "
+                        + "max(verified_at) FILTER (WHERE verify_status IN ('passed', 'failed')), "
+                        + "(array_agg(verify_status ORDER BY verified_at DESC NULLS LAST) "
+                        + "FILTER (WHERE verify_status IN ('passed', 'failed')))[1] "
+                        + "FROM backups GROUP BY database_id ORDER BY database_id")
+                .execute().await().indefinitely()
+                .forEach(r -> out.add(new DatabaseBackups(r.getString(0), r.getString(1), r.getInteger(2), r.getLong(3),
+                        r.getOffsetDateTime(4), r.getString(5), r.getString(6), r.getOffsetDateTime(7),
+                        r.getString(8))));
+        return out;
+    }
+
     public List<Backup> list(String databaseId) {
         return all(db.preparedQuery("SELECT " + Backup.COLUMNS + " FROM backups WHERE database_id = $1 "
                 + "ORDER BY started_at DESC, id").execute(Tuple.of(databaseId)).await().indefinitely());

@@ -42,10 +42,13 @@ public class AuthResource {
     public record Login(String username, String password) {
     }
 
-    public record Session(String token, String tokenType, Instant expiresAt, String username, String role) {
+    /** {@code passwordChangeRequired}: a generated first password; change it before anything else. */
+    public record Session(String token, String tokenType, Instant expiresAt, String username, String role,
+            boolean passwordChangeRequired) {
     }
 
-    public record Me(String username, String role, String via) {
+    /** {@code onboarded}: the welcome wizard was finished or skipped. */
+    public record Me(String username, String role, String via, boolean passwordChangeRequired, boolean onboarded) {
     }
 
     public record PasswordChange(String currentPassword, String newPassword) {
@@ -98,7 +101,8 @@ public class AuthResource {
                 .upn(caller.username()).groups(caller.role()).claim("jti", session.toString()).expiresAt(expires)
                 .sign();
         record(caller.username(), "signed in", address);
-        return new Session(token, "Bearer", expires, caller.username(), caller.role());
+        boolean mustChange = accounts.firstRun(caller.userId()).await().indefinitely().passwordChangeRequired();
+        return new Session(token, "Bearer", expires, caller.username(), caller.role(), mustChange);
     }
 
     @POST
@@ -118,7 +122,17 @@ public class AuthResource {
     @Operation(summary = "Who am I", description = "The user, role and kind of credential of this request.")
     public Me me() {
         Caller caller = Callers.caller(identity);
-        return new Me(caller.username(), caller.role(), Callers.via(identity));
+        Accounts.FirstRun firstRun = accounts.firstRun(caller.userId()).await().indefinitely();
+        return new Me(caller.username(), caller.role(), Callers.via(identity), firstRun.passwordChangeRequired(),
+                firstRun.onboarded());
+    }
+
+    @POST
+    @Path("/onboarded")
+    @Operation(summary = "Welcome wizard done", description = "Finished or skipped: the dashboard does not show it "
+            + "again to this person.")
+    public void onboarded() {
+        accounts.onboarded(Callers.caller(identity).userId()).await().indefinitely();
     }
 
     @POST

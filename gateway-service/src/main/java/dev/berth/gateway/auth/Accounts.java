@@ -76,13 +76,18 @@ public class Accounts {
 
     /** Blocking. */
     public User create(String username, String password, String role) {
+        return create(username, password, role, false);
+    }
+
+    /** Blocking. {@code mustChangePassword}: the first sign-in asks for a new password (a generated one). */
+    public User create(String username, String password, String role, boolean mustChangePassword) {
         requireUsername(username);
         requirePassword(password);
         requireRole(role);
         String hash = Passwords.hash(password, config.auth().passwordIterations());
-        RowSet<Row> rows = db.preparedQuery("INSERT INTO users (id, username, password_hash, role) VALUES ($1, $2, $3, $4) "
+        RowSet<Row> rows = db.preparedQuery("INSERT INTO users (id, username, password_hash, role, must_change_password) VALUES ($1, $2, $3, $4, $5) "
                         + "ON CONFLICT (username) DO NOTHING RETURNING id, username, role, created_at")
-                .execute(Tuple.of(UUID.randomUUID(), username, hash, role)).await().indefinitely();
+                .execute(Tuple.of(UUID.randomUUID(), username, hash, role, mustChangePassword)).await().indefinitely();
         if (rows.size() == 0) {
             throw new ProblemException(ProblemType.CONFLICT, "a user named '" + username + "' exists");
         }
@@ -170,13 +175,30 @@ public class Accounts {
             return false;
         }
         String hash = Passwords.hash(next, config.auth().passwordIterations());
-        db.withTransaction(tx -> tx.preparedQuery("UPDATE users SET password_hash = $2 WHERE id = $1")
+        db.withTransaction(tx -> tx.preparedQuery("UPDATE users SET password_hash = $2, must_change_password = false "
+                        + "WHERE id = $1")
                 .execute(Tuple.of(userId, hash))
                 .chain(() -> tx.preparedQuery("UPDATE sessions SET ended_at = now() WHERE user_id = $1 "
                         + "AND ended_at IS NULL AND id IS DISTINCT FROM $2").execute(Tuple.of(userId, keepSession))))
                 .await().indefinitely();
         changes.fire(new SignInChanged(userId, null));
         return true;
+    }
+
+    /** Where a person is in their first run: a password to replace, the welcome wizard seen or not. */
+    public record FirstRun(boolean passwordChangeRequired, boolean onboarded) {
+    }
+
+    public Uni<FirstRun> firstRun(UUID userId) {
+        return db.preparedQuery("SELECT must_change_password, onboarded_at IS NOT NULL FROM users WHERE id = $1")
+                .execute(Tuple.of(userId)).map(rows -> rows.size() == 0 ? new FirstRun(false, true)
+                        : new FirstRun(rows.iterator().next().getBoolean(0), rows.iterator().next().getBoolean(1)));
+    }
+
+    /** The welcome wizard was finished or skipped: it is not shown again. */
+    public Uni<Void> onboarded(UUID userId) {
+        return db.preparedQuery("UPDATE users SET onboarded_at = coalesce(onboarded_at, now()) WHERE id = $1")
+                .execute(Tuple.of(userId)).replaceWithVoid();
     }
 
     public Uni<Void> startSession(UUID session, UUID userId, Instant expiresAt) {

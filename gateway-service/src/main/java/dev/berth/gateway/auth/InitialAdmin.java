@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The first start makes user {@code admin}: with {@code berth.gateway.auth.initial-admin-password} when set, otherwise
- * with a random password written to {@code initial-admin-password-file} (0600). The password is never logged.
+ * with a random password written to {@code initial-admin-password-file} (0600), which the first sign-in must replace.
+ * The password is never logged.
  */
 @ApplicationScoped
 public class InitialAdmin {
@@ -29,11 +30,13 @@ public class InitialAdmin {
         GatewayConfig.Auth auth = config.auth();
         String password = auth.initialAdminPassword().orElse(null);
         Path file = Path.of(auth.initialAdminPasswordFile());
-        if (password == null) {
+        boolean generated = password == null;
+        if (generated) {
             password = Passwords.random();
             write(file, password);
         }
-        accounts.create(USERNAME, password, Roles.ADMIN);
+        // A generated password has been in a file: the first sign-in must replace it.
+        accounts.create(USERNAME, password, Roles.ADMIN, generated);
         LOG.infof("made the first administrator '%s'; %s", USERNAME, auth.initialAdminPassword().isPresent()
                 ? "its password is the configured initial-admin-password"
                 : "its password is in " + file.toAbsolutePath() + " (change it, then delete the file)");
