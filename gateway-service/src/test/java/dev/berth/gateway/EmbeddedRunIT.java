@@ -5,18 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.embedded.Commands;
-import dev.berth.embedded.FreePorts;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,40 +26,23 @@ import org.junit.jupiter.api.Test;
  */
 class EmbeddedRunIT {
 
+    private static RunningBerth berth;
     private static Path home;
     private static Map<String, String> env;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void up() throws IOException {
-        home = Files.createTempDirectory(Path.of("/tmp"), "berth-run-");
-        // Like /var/lib/berth: the postgres user must reach its directory inside.
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
-        env = new HashMap<>();
-        env.put("BERTH_HOME", home.toString());
-        env.put("BERTH_NO_BUILD", "1");
-        for (String port : List.of("BERTH_GATEWAY_PORT", "BERTH_REGISTRY_PORT", "BERTH_PROVISIONER_PORT",
-                "BERTH_BACKUP_PORT", "BERTH_PG_PORT")) {
-            env.put(port, String.valueOf(FreePorts.next()));
-        }
-        int kafka = FreePorts.next();
-        while (FreePorts.inUse(kafka + 1)) {
-            kafka = FreePorts.next();
-        }
-        env.put("BERTH_KAFKA_PORT", String.valueOf(kafka));
-        Commands.Result up = berth(300, "up");
-        assertEquals(0, up.exitCode(), up.output());
-        assertTrue(up.output().contains("Berth is up."), up.output());
+    static void up() {
+        berth = RunningBerth.up();
+        home = berth.home();
+        env = berth.env();
     }
 
     @AfterAll
     static void down() {
-        if (home == null) {
-            return;
+        if (berth != null) {
+            berth.close();
         }
-        Commands.Result down = berth(120, "down");
-        assertEquals(0, down.exitCode(), down.output());
-        Commands.tryRun(List.of("rm", "-rf", home.toString()), null, 60, null);
     }
 
     @Test
@@ -125,9 +103,6 @@ class EmbeddedRunIT {
     }
 
     private static Commands.Result berth(int seconds, String... args) {
-        List<String> command = new ArrayList<>(List.of("timeout", String.valueOf(seconds),
-                Path.of("..").toAbsolutePath().normalize().resolve("berth").toString()));
-        command.addAll(List.of(args));
-        return Commands.tryRun(command, env, null, seconds + 30, null);
+        return berth.run(seconds, args);
     }
 }

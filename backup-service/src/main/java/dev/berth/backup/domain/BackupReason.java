@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /** Why a backup was taken. */
 public enum BackupReason {
-    MANUAL("manual"), SCHEDULED("scheduled"), PRE_DELETE("pre-delete"), PRE_RESTORE("pre-restore");
+    MANUAL("manual"), SCHEDULED("scheduled"), PRE_DELETE("pre-delete"), PRE_RESTORE("pre-restore"), IMPORT("import");
 
     private final String value;
 

@@ -59,6 +59,15 @@ public class BackupCatalog {
                 .execute(Tuple.of(id, databaseId, reason.value())).replaceWithVoid();
     }
 
+    /** An uploaded dump being received: running from the start (nothing to queue), with the database's name. */
+    public UUID receiving(String databaseId, String databaseName) {
+        UUID id = UUID.randomUUID();
+        db.preparedQuery("INSERT INTO backups (id, database_id, status, reason, started_at, database_name) "
+                        + "VALUES ($1, $2, 'running', 'import', now(), $3)")
+                .execute(Tuple.of(id, databaseId, databaseName)).await().indefinitely();
+        return id;
+    }
+
     /** queued → running, announced with {@code BackupStarted}; false when another worker (or a delete) got there first. */
     public boolean start(UUID id, UUID instanceId, String databaseName) {
         return db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'running', started_at = now(), "

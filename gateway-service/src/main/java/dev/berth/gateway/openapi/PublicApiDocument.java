@@ -120,7 +120,7 @@ public class PublicApiDocument implements OASFilter {
         String rest = path.substring("/api/".length());
         int slash = rest.indexOf('/');
         String first = slash < 0 ? rest : rest.substring(0, slash);
-        if (path.matches("/api/databases/[^/]+/(backups|restore)(/.*)?") || first.startsWith("backup")
+        if (path.matches("/api/databases/[^/]+/(backups|restore|imports)(/.*)?") || first.startsWith("backup")
                 || first.equals("restores")) {
             return "backups";
         }

@@ -23,7 +23,8 @@ import java.util.List;
 public class ServiceRoutes {
 
     /** Paths served by the backup service (regular expressions over the request path). */
-    public static final List<String> BACKUP = List.of("/api/databases/[^/]+/(backups|restore)(/.*)?", "/api/restores(/.*)?",
+    public static final List<String> BACKUP = List.of("/api/databases/[^/]+/(backups|restore|imports)(/.*)?",
+            "/api/restores(/.*)?",
             "/api/backup-settings", "/api/backup-schedules(/.*)?", "/api/backups(/.*)?");
 
     /** Paths served by the registry. */

@@ -110,7 +110,7 @@ class Apps extends BerthElement {
       <label>Name <input name="name" required pattern="[a-z][a-z0-9-]{0,40}" placeholder="shop"
         title="lowercase letters, digits and hyphens"></label>
       <label>Image <span class="hint">on this host (Berth does not pull)</span>
-        <input name="image" required placeholder="localhost/berth/postgres:15"></label>
+        <input name="image" required placeholder="localhost/berth/base:bookworm"></label>
       <label>Environment <span class="hint">one KEY=VALUE per line; leave a value empty (DATABASE_URL=) for Berth to
         fill it in</span><textarea name="env" @input=${(e) => this.detect(e.target.value)}
         placeholder="DATABASE_URL="></textarea></label>
@@ -120,7 +120,7 @@ class Apps extends BerthElement {
           : html`<p class="muted">No variable asks for a database.</p>`}</div>
       <label>Ports <span class="hint">host:container, e.g. 8080:80 (host side on 127.0.0.1)</span>
         <input name="ports" placeholder="8080:80"></label>
-      <label>Command <span class="hint">optional</span><input name="command" placeholder="sleep infinity"></label>
+      <label>Command <span class="hint">optional</span><input name="command" placeholder="sleep 600"></label>
       <label>Database <select name="mode"><option value="auto">Detect from the env (auto)</option>
         <option value="new">Always a new database</option><option value="none">No database</option></select></label>
       <label>When the app is removed <select name="policy"><option value="keep">Keep its database</option>

@@ -153,7 +153,7 @@ class DatabaseDetails extends BerthElement {
     }
   }
 
-  async remove() {
+  async removeDatabase() {
     const policy = await confirmDialog({ title: `Delete ${this.db.database}?`, body: `What should happen to the data `
       + `of ${this.db.app} (${this.db.environment})?`,
     choices: [
@@ -210,7 +210,7 @@ class DatabaseDetails extends BerthElement {
         ${session.can('admin') && !this.revealed ? html`<button class="secondary" @click=${() => this.reveal()}>
           Reveal credentials (audited)</button>` : nothing}
         ${writer ? html`<button class="secondary" @click=${() => this.rotate()}>Rotate credentials</button>
-          <button class="danger" @click=${() => this.remove()}>Delete database…</button>` : nothing}
+          <button class="danger" @click=${() => this.removeDatabase()}>Delete database…</button>` : nothing}
       </div>
       ${this.sessionsPanel(writer)}
       ${this.backupsPanel(writer)}`;

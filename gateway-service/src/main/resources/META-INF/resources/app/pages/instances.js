@@ -58,7 +58,7 @@ class Instances extends BerthElement {
     }
   }
 
-  async remove(i) {
+  async removeInstance(i) {
     const ok = await confirmDialog({ title: `Remove instance ${i.name}?`, body: 'Berth forgets the server; nothing on '
       + 'it is dropped. Only an instance without app databases can be removed.', confirmLabel: 'Remove', danger: true });
     if (!ok) return;
@@ -95,7 +95,7 @@ class Instances extends BerthElement {
           <tbody>${this.instances.map((i) => html`<tr><td>${i.name}</td><td>${i.engine}</td>
             <td><code>${i.host}:${i.port}</code></td><td>${status(i.status)}</td>
             <td class="hide-narrow">${i.shared ? 'shared' : 'dedicated'}</td><td class="hide-narrow">${timeTag(i.createdAt)}
-            </td>${writer ? html`<td><button class="small" @click=${() => this.remove(i)}
+            </td>${writer ? html`<td><button class="small" @click=${() => this.removeInstance(i)}
               aria-label=${`Remove instance ${i.name}`}>Remove</button></td>` : nothing}</tr>`)}</tbody></table></div>`}
       <section class="panel" aria-labelledby="dedicated-h"><h2 id="dedicated-h">Dedicated instances</h2>
         <p class="muted">A server of its own per app (PostgreSQL, MariaDB, Redis) in a container is coming; until then

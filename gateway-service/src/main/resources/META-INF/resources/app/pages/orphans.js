@@ -29,7 +29,7 @@ class Orphans extends BerthElement {
     await this.load(true);
   }
 
-  async remove(o) {
+  async removeOrphan(o) {
     const ok = await confirmDialog({ title: `Delete ${o.database} now?`, body: [`${o.app} (${o.environment}) is gone;`
       + ' its database and login are dropped now instead of when the policy runs.', 'This cannot be undone.'],
     confirmLabel: 'Delete now', danger: true, typeToConfirm: o.database });
@@ -53,7 +53,7 @@ class Orphans extends BerthElement {
             <td><code>${o.database}</code></td><td>${timeTag(o.orphanedAt)}</td><td>${o.policy}</td>
             <td>${o.purgeAfter ? timeTag(o.purgeAfter) : 'never (kept)'}</td>
             ${writer ? html`<td><div class="row"><button class="small" @click=${() => this.reattach(o)}>Reattach</button>
-              <button class="small" @click=${() => this.remove(o)}>Delete now</button></div></td>` : nothing}</tr>`)}
+              <button class="small" @click=${() => this.removeOrphan(o)}>Delete now</button></div></td>` : nothing}</tr>`)}
           </tbody></table></div>`}`;
   }
 }

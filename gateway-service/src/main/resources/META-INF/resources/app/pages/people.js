@@ -138,7 +138,7 @@ class Users extends BerthElement {
     await this.load();
   }
 
-  async remove(u) {
+  async removeUser(u) {
     const ok = await confirmDialog({ title: `Remove ${u.username}?`, body: 'Their sessions and API keys end now.',
       confirmLabel: 'Remove', danger: true });
     if (!ok) return;
@@ -163,7 +163,7 @@ class Users extends BerthElement {
           @change=${(e) => this.setRole(u, e.target.value)}>${['viewer', 'operator', 'admin'].map((r) => html`
           <option ?selected=${r === u.role}>${r}</option>`)}</select></td><td class="hide-narrow">${timeTag(u.createdAt)}
           </td><td>${u.username === session.me?.username ? html`<small class="muted">you</small>` : html`<button
-          class="small" @click=${() => this.remove(u)} aria-label=${`Remove ${u.username}`}>Remove</button>`}</td></tr>`)}
+          class="small" @click=${() => this.removeUser(u)} aria-label=${`Remove ${u.username}`}>Remove</button>`}</td></tr>`)}
         </tbody></table></div>`}`;
   }
 }

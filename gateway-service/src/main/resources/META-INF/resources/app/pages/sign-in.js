@@ -28,8 +28,9 @@ class SignIn extends BerthElement {
         <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
         <button class="primary" ?disabled=${this.busy}>${this.busy ? 'Signing in…' : 'Sign in'}</button>
       </form>
-      <p class="hint">First time? The user is <code>admin</code>; <code>./berth up</code> printed where its password
-        is (<code>~/.berth/gateway/admin.password</code> by default).</p>
+      <p class="hint">First time? The user is <code>admin</code>; its password is in the file <code>./berth up</code>
+        printed (<code>secrets/admin.password</code> in Berth's state directory, <code>/var/lib/berth</code> by
+        default).</p>
     </div></div>`;
   }
 }

@@ -3,6 +3,7 @@ package dev.berth.provisioner.api;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.provisioning.AdminConnection;
+import dev.berth.contracts.provisioning.DatabaseSession;
 import dev.berth.contracts.provisioning.ProvisionRequest;
 import dev.berth.contracts.provisioning.ProvisionedLogin;
 import dev.berth.provisioner.config.ProvisionerConfig;
@@ -22,6 +23,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -75,6 +77,26 @@ public class InternalDatabaseResource {
     @Operation(summary = "Size, connections and last activity from the server's statistics")
     public Uni<InstanceInventory.Stats> stats(@PathParam("id") UUID id) {
         return inventory.stats(id);
+    }
+
+    @GET
+    @Path("/{id}/sessions")
+    @Operation(summary = "Sessions connected to the database now (pg_stat_activity)")
+    public Uni<List<DatabaseSession>> sessions(@PathParam("id") UUID id) {
+        return inventory.sessions(id);
+    }
+
+    @DELETE
+    @Path("/{id}/sessions/{pid}")
+    @Operation(summary = "End one session of the database (pg_terminate_backend); 404 when it is not connected")
+    public Uni<Response> endSession(@PathParam("id") UUID id, @PathParam("pid") int pid) {
+        return inventory.endSession(id, pid).map(ended -> {
+            if (!ended) {
+                throw new ProblemException(ProblemType.NOT_FOUND, "no session " + pid + " is connected to database "
+                        + id);
+            }
+            return Response.noContent().build();
+        });
     }
 
     @POST

@@ -3,6 +3,7 @@ package dev.berth.provisioner.api;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.provisioning.AdminConnection;
+import dev.berth.contracts.provisioning.DatabaseFigures;
 import dev.berth.provisioner.engine.InstanceConnections;
 import dev.berth.provisioner.engine.InstanceEndpoint;
 import dev.berth.provisioner.service.DatabaseMaintenance;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -81,6 +83,13 @@ public class InternalInstanceResource {
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
+    }
+
+    @GET
+    @Path("/database-figures")
+    @Operation(summary = "Size, connections and the transaction counter of every database on the instance")
+    public Uni<List<DatabaseFigures>> figures(@PathParam("id") UUID id) {
+        return inventory.figures(id);
     }
 
     @GET

@@ -1,6 +1,8 @@
 package dev.berth.provisioner.service;
 
 import dev.berth.contracts.problem.SqlStates;
+import dev.berth.contracts.provisioning.DatabaseFigures;
+import dev.berth.contracts.provisioning.DatabaseSession;
 import dev.berth.provisioner.engine.InstanceConnections;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -13,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** What is actually on an instance (for the registry's reconciler) and live figures of one database. */
+/**
+ * What is actually on an instance (for the registry's reconciler), live figures of its databases, and the sessions
+ * connected to one of them.
+ */
 @ApplicationScoped
 public class InstanceInventory {
 
@@ -63,6 +68,51 @@ public class InstanceInventory {
                     }))
                     .onFailure().transform(e -> SqlStates.translate(e, "reading statistics of " + login.databaseName()));
         });
+    }
+
+    /** Figures of every database on an instance in one query (the registry samples them every minute). */
+    public Uni<List<DatabaseFigures>> figures(UUID instanceId) {
+        return instances.admin(instanceId).flatMap(admin -> admin.pool().query(
+                        "SELECT d.datname, pg_database_size(d.oid), coalesce(s.numbackends, 0), "
+                                + "coalesce(s.xact_commit + s.xact_rollback, 0) FROM pg_database d "
+                                + "LEFT JOIN pg_stat_database s ON s.datid = d.oid "
+                                + "WHERE NOT d.datistemplate AND d.datallowconn").execute()
+                .map(rows -> {
+                    List<DatabaseFigures> figures = new ArrayList<>();
+                    rows.forEach(r -> figures.add(new DatabaseFigures(r.getString(0), r.getLong(1), r.getInteger(2),
+                            r.getLong(3))));
+                    return figures;
+                }))
+                .onFailure().transform(e -> SqlStates.translate(e, "reading the figures of instance " + instanceId));
+    }
+
+    /** Who is connected to one app database now (other databases' sessions are never shown). */
+    public Uni<List<DatabaseSession>> sessions(UUID databaseId) {
+        return provisioner.requireLogin(databaseId).flatMap(login -> instances.admin(login.instanceId())
+                .flatMap(admin -> admin.pool().preparedQuery("SELECT pid, usename, application_name, "
+                                + "client_addr::text, state, backend_start, query_start, wait_event_type, wait_event, "
+                                + "left(query, 2000) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() "
+                                + "AND backend_type = 'client backend' ORDER BY backend_start")
+                        .execute(Tuple.of(login.databaseName()))
+                        .map(rows -> {
+                            List<DatabaseSession> sessions = new ArrayList<>();
+                            rows.forEach(r -> sessions.add(new DatabaseSession(r.getInteger(0), r.getString(1),
+                                    r.getString(2), r.getString(3), r.getString(4), r.getOffsetDateTime(5),
+                                    r.getOffsetDateTime(6), r.getString(7), r.getString(8),
+                                    QueryText.masked(r.getString(9)))));
+                            return sessions;
+                        }))
+                .onFailure().transform(e -> SqlStates.translate(e, "reading the sessions of " + login.databaseName())));
+    }
+
+    /** Ends one session of that database; false when no such session is connected to it. */
+    public Uni<Boolean> endSession(UUID databaseId, int pid) {
+        return provisioner.requireLogin(databaseId).flatMap(login -> instances.admin(login.instanceId())
+                .flatMap(admin -> admin.pool().preparedQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                + "WHERE pid = $1 AND datname = $2")
+                        .execute(Tuple.of(pid, login.databaseName()))
+                        .map(rows -> rows.size() == 1 && Boolean.TRUE.equals(rows.iterator().next().getBoolean(0))))
+                .onFailure().transform(e -> SqlStates.translate(e, "ending session " + pid)));
     }
 
     private static List<String> names(Iterable<Row> rows) {

@@ -6,10 +6,12 @@ import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.config.RegistryConfig;
+import dev.berth.registry.domain.AppDatabase;
 import dev.berth.registry.domain.AppDatabase.Status;
 import dev.berth.registry.repository.AppDatabaseRepository;
 import dev.berth.registry.service.CredentialHandOver;
 import dev.berth.registry.service.DatabaseService;
+import dev.berth.registry.service.DatabaseSamples;
 import dev.berth.registry.service.Detection;
 import dev.berth.registry.service.InstanceCatalog;
 import dev.berth.registry.service.Orphans;
@@ -96,8 +98,10 @@ public class DatabaseResource {
         return instanceId.flatMap(id -> {
             AppDatabaseRepository.Filter filter = new AppDatabaseRepository.Filter(app, id, parsed);
             return databases.count(filter).flatMap(total -> databases.page(filter, paging.index(), paging.size())
-                    .map(list -> new PageView<>(list.stream().map(DatabaseView::of).toList(), paging.index(),
-                            paging.size(), total)));
+                    .flatMap(list -> samples.latest(list.stream().map(AppDatabase::id).toList())
+                            .map(latest -> new PageView<>(list.stream().map(d -> DatabaseView.of(d)
+                                    .withLatest(latest.get(d.id()))).toList(), paging.index(), paging.size(),
+                                    total))));
         });
     }
 
@@ -112,6 +116,9 @@ public class DatabaseResource {
 
     @Inject
     Orphans orphans;
+
+    @Inject
+    DatabaseSamples samples;
 
     @GET
     @Path("/detect")

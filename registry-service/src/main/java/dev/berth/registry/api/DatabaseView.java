@@ -6,6 +6,7 @@ import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.domain.AppDatabase;
 import dev.berth.registry.service.ConnectionStrings;
 import dev.berth.registry.service.CredentialHandOver;
+import dev.berth.registry.service.DatabaseSamples;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ public record DatabaseView(UUID id, String app, String environment, InstanceRef 
         OffsetDateTime createdAt, OffsetDateTime lastBackupAt, String deletionError, ProvisionerClient.Stats stats,
         String statsUnavailable,
         Credentials credentials, ConnectionStrings connection, List<String> handedTo,
-        Map<String, String> notHandedTo) {
+        Map<String, String> notHandedTo, DatabaseSamples.Latest latest) {
 
     public record InstanceRef(UUID id, String name) {
     }
@@ -36,12 +37,12 @@ public record DatabaseView(UUID id, String app, String environment, InstanceRef 
     static DatabaseView of(AppDatabase d) {
         return new DatabaseView(d.id(), d.app(), d.environment(), new InstanceRef(d.instanceId(), d.instanceName()),
                 d.databaseName(), d.roleName(), d.username(), d.status().db(), d.connectionLimit(), d.sslmode(),
-                d.createdAt(), d.lastBackupAt(), d.deletionError(), null, null, null, null, null, null);
+                d.createdAt(), d.lastBackupAt(), d.deletionError(), null, null, null, null, null, null, null);
     }
 
     DatabaseView withStats(ProvisionerClient.Stats s, String unavailable) {
         return new DatabaseView(id, app, environment, instance, database, role, username, status, connectionLimit,
-                sslmode, createdAt, lastBackupAt, deletionError, s, unavailable, null, null, null, null);
+                sslmode, createdAt, lastBackupAt, deletionError, s, unavailable, null, null, null, null, latest);
     }
 
     static DatabaseView withSecrets(AppDatabase d, ProvisionedLogin login, String connectHost) {
@@ -51,13 +52,20 @@ public record DatabaseView(UUID id, String app, String environment, InstanceRef 
                 d.createdAt(), d.lastBackupAt(), d.deletionError(), null, null,
                 new Credentials(login.username(), login.password(), login.retiringRole(), login.retireAfter()),
                 ConnectionStrings.of(host, d.port(), d.databaseName(), login.username(), login.password(), d.sslmode()),
-                null, null);
+                null, null, null);
     }
 
     /** After a rotation: the apps that were recreated with the new credentials, and those that were not (why). */
     DatabaseView withHandOver(CredentialHandOver.HandOver handOver) {
         return new DatabaseView(id, app, environment, instance, database, role, username, status, connectionLimit,
                 sslmode, createdAt, lastBackupAt, deletionError, stats, statsUnavailable, credentials, connection,
-                handOver.updated(), handOver.notUpdated().isEmpty() ? null : handOver.notUpdated());
+                handOver.updated(), handOver.notUpdated().isEmpty() ? null : handOver.notUpdated(), latest);
+    }
+
+    /** With the newest sampled figures (the list shows size and connections without asking every server). */
+    DatabaseView withLatest(DatabaseSamples.Latest sample) {
+        return new DatabaseView(id, app, environment, instance, database, role, username, status, connectionLimit,
+                sslmode, createdAt, lastBackupAt, deletionError, stats, statsUnavailable, credentials, connection,
+                handedTo, notHandedTo, sample);
     }
 }

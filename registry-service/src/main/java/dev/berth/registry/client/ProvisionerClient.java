@@ -1,6 +1,8 @@
 package dev.berth.registry.client;
 
 import dev.berth.contracts.problem.ProblemResponses;
+import dev.berth.contracts.provisioning.DatabaseFigures;
+import dev.berth.contracts.provisioning.DatabaseSession;
 import dev.berth.contracts.provisioning.ProvisionRequest;
 import dev.berth.contracts.provisioning.ProvisionedLogin;
 import io.smallrye.mutiny.Uni;
@@ -73,6 +75,18 @@ public interface ProvisionerClient {
     @GET
     @Path("/databases/{id}/stats")
     Uni<Stats> stats(@PathParam("id") UUID id);
+
+    @GET
+    @Path("/instances/{id}/database-figures")
+    Uni<List<DatabaseFigures>> figures(@PathParam("id") UUID instanceId);
+
+    @GET
+    @Path("/databases/{id}/sessions")
+    Uni<List<DatabaseSession>> sessions(@PathParam("id") UUID id);
+
+    @DELETE
+    @Path("/databases/{id}/sessions/{pid}")
+    Uni<Void> endSession(@PathParam("id") UUID id, @PathParam("pid") int pid);
 
     @POST
     @Path("/databases/{id}/rotate")

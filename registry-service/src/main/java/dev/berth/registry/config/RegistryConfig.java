@@ -17,6 +17,19 @@ public interface RegistryConfig {
 
     Reconcile reconcile();
 
+    Samples samples();
+
+    /** The figures sampled for the dashboard's charts. */
+    interface Samples {
+        /** How often every app database's size, connections and transaction counter are recorded. */
+        @WithDefault("60s")
+        Duration interval();
+
+        /** How long samples are kept. */
+        @WithDefault("14d")
+        Duration retention();
+    }
+
     Apps apps();
 
     Orphans orphans();

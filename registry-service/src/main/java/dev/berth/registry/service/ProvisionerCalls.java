@@ -7,12 +7,12 @@ import io.smallrye.mutiny.Uni;
  * A provisioner that cannot be reached (or does not answer in time) is a 503 for the caller; its own problem
  * answers pass through as they are; anything else stays what it is and becomes a 500 with a logged id.
  */
-final class ProvisionerCalls {
+public final class ProvisionerCalls {
 
     private ProvisionerCalls() {
     }
 
-    static <T> Uni<T> guarded(Uni<T> call) {
+    public static <T> Uni<T> guarded(Uni<T> call) {
         return call.onFailure().transform(e -> Unreachable.describe(e, "provisioner"));
     }
 }
