@@ -15,6 +15,24 @@ function setConnected(value) {
   }
 }
 
+/**
+ * The newest phase of every restore seen on the stream, kept whether or not a page knows the restore yet: a restore
+ * can announce its phases before the answer to the request that started it has reached the page.
+ */
+const restores = new Map();
+
+export function restoreSeen(id) {
+  return restores.get(id) || null;
+}
+
+function remember(name, entry) {
+  if (name !== 'RestorePhaseChanged' || !entry?.data?.restoreId) return;
+  const e = entry.data;
+  const before = restores.get(e.restoreId);
+  if (!before || !before.finished) restores.set(e.restoreId, e);
+  if (restores.size > 200) restores.delete(restores.keys().next().value);
+}
+
 function dispatch(message) {
   if (message.id) lastId = message.id;
   if (message.event === 'signed-out') {
@@ -28,6 +46,7 @@ function dispatch(message) {
   } catch (e) {
     data = null;
   }
+  remember(message.event, data);
   window.dispatchEvent(new CustomEvent('berth-event', { detail: { name: message.event, id: message.id, data } }));
 }
 

@@ -31,12 +31,12 @@ export class BerthElement extends LitElement {
   async run(action, success) {
     this.busy = true;
     this.error = null;
-    this.notice = null;
     try {
       const result = await action();
-      if (success) this.notice = typeof success === 'function' ? success(result) : success;
+      this.notice = success ? (typeof success === 'function' ? success(result) : success) : null;
       return result;
     } catch (e) {
+      this.notice = null;
       this.error = e.message || String(e);
       return undefined;
     } finally {
@@ -99,8 +99,8 @@ export function duration(ms) {
 
 export function status(value) {
   const s = (value || 'unknown').toLowerCase();
-  const tone = /ready|running|completed|passed|healthy|up|active/.test(s) ? 'good'
-    : /fail|error|rolled|dead|died|unreachable|down/.test(s) ? 'bad'
+  const tone = /ready|running|completed|passed|healthy|up|active|enabled|none overdue/.test(s) ? 'good'
+    : /fail|error|rolled|dead|died|unreachable|down|overdue|disabled/.test(s) ? 'bad'
       : /pending|queued|deleting|orphan|stopped|created|verifying|restoring|deploying/.test(s) ? 'warn' : 'plain';
   return html`<span class="pill ${tone}">${s}</span>`;
 }

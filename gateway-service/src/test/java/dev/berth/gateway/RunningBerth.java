@@ -88,10 +88,13 @@ public final class RunningBerth implements AutoCloseable {
         return Commands.tryRun(command, env, null, seconds + 30, null);
     }
 
-    /** {@code ./berth down}, then the state directory is removed. */
+    /** {@code ./berth down}, then the state directory is removed (its logs are kept under target/berth-runs). */
     @Override
     public void close() {
         Commands.Result down = run(120, "down");
+        Path kept = Path.of("target/berth-runs", home.getFileName().toString());
+        Commands.tryRun(List.of("mkdir", "-p", kept.toString()), null, 10, null);
+        Commands.tryRun(List.of("cp", "-r", home.resolve("logs").toString(), kept.toString()), null, 30, null);
         Commands.tryRun(List.of("rm", "-rf", home.toString()), null, 60, null);
         assertEquals(0, down.exitCode(), down.output());
     }

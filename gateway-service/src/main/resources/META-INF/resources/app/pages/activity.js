@@ -37,7 +37,7 @@ class Activity extends BerthElement {
         placeholder="Backup, shop, failed…"></label>
       ${!this.entries ? html`<p class="muted" role="status">Loading…</p>` : !list.length
         ? html`<div class="panel empty"><strong>Nothing yet</strong>Events appear here as they happen.</div>`
-        : html`<div class="table-wrap"><table aria-live="polite"><thead><tr><th scope="col">When</th>
+        : html`<div class="table-wrap" tabindex="0"><table aria-live="polite"><thead><tr><th scope="col">When</th>
           <th scope="col">Event</th><th scope="col">Details</th><th scope="col" class="hide-narrow">From</th></tr></thead>
           <tbody>${list.map((e) => html`<tr><td>${timeTag(e.occurredAt)}</td>
             <td>${e.type.replace('dev.berth.', '')}</td><td>${summary(e)}</td>

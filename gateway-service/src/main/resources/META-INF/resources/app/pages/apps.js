@@ -85,8 +85,10 @@ class Apps extends BerthElement {
       const ok = await confirmDialog({ title: `Remove ${app.name}?`, body: [`The container of ${app.name} is removed.`,
         `Its database then follows the app's policy: ${app.deletionPolicy}.`], confirmLabel: 'Remove', danger: true });
       if (!ok) return;
+      this.notice = `Removing ${app.name}: it gets 10 s to stop…`;
       await this.run(() => del(`/api/apps/${app.id}`), `${app.name} is being removed.`);
     } else {
+      this.notice = `${app.name}: ${action}…`;
       await this.run(() => post(`/api/apps/${app.id}/${action}`), `${app.name}: ${action} done.`);
     }
     await this.load(true);
@@ -138,7 +140,7 @@ class Apps extends BerthElement {
         or point <code>docker</code>/<code>podman</code> at Berth's socket: a container whose env has
         <code>DATABASE_URL=</code> gets a database.` : 'An operator can deploy one.'}</div>`;
     }
-    return html`<div class="table-wrap"><table><thead><tr><th scope="col">App</th><th scope="col" class="hide-narrow">
+    return html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">App</th><th scope="col" class="hide-narrow">
       Image</th><th scope="col">Status</th><th scope="col">Database</th><th scope="col" class="hide-narrow">Deployed</th>
       ${writer ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : nothing}</tr></thead>
       <tbody>${this.apps.map((a) => html`<tr data-app=${a.name}><td>${a.name}<br><small class="muted">${a.origin}

@@ -1,10 +1,11 @@
 // Backups across Berth: what is overdue, failed or never ran; the global schedule and retention; per-database
 // overrides; sizes and durations per database; importing a pg_dump file.
 import { html, nothing } from 'lit';
-import { BerthElement, bytes, duration, status, timeTag } from '../ui.js';
+import { BerthElement, bytes, confirmDialog, duration, status, timeTag } from '../ui.js';
 import { session } from '../session.js';
 import { api, get, put } from '../api.js';
 import { allPages } from './databases.js';
+import { restoreSeen } from '../events.js';
 
 class Backups extends BerthElement {
   static properties = { health: { state: true }, summary: { state: true }, settings: { state: true },
@@ -30,9 +31,7 @@ class Backups extends BerthElement {
       () => this.load(true));
     this.live(['RestorePhaseChanged'], (name, data) => {
       const e = data?.data;
-      if (this.importing && e && e.restoreId === this.importing.restoreId) {
-        this.importing = { ...this.importing, phase: e.phase, error: e.error, finished: e.finished };
-      }
+      if (this.importing && e && e.restoreId === this.importing.restoreId) this.followImport(e);
     });
   }
 
@@ -87,14 +86,40 @@ class Backups extends BerthElement {
       return;
     }
     this.importing = { name: file.name, phase: 'UPLOADING', finished: false };
+    if (target === 'in-place') {
+      const name = this.databases.find((d) => d.id === id)?.database;
+      const ok = await confirmDialog({ title: `Replace ${name}?`, body: [`Everything in ${name} is replaced by `
+        + `${file.name}.`, 'A backup of the current state is taken first and put back if the import fails.'],
+      confirmLabel: 'Replace', danger: true, typeToConfirm: name });
+      if (!ok) {
+        this.importing = null;
+        return;
+      }
+    }
     const answer = await this.run(async () => {
-      const response = await api('POST', `/api/databases/${id}/imports?target=${target}&fileName=${encodeURIComponent(
-        file.name)}`, undefined, { raw: true, headers: { 'Content-Type': 'application/octet-stream' }, rawBody: file });
+      const response = await api('POST', `/api/databases/${id}/imports?target=${target}`, undefined,
+        { raw: true, headers: { 'Content-Type': 'application/octet-stream' }, rawBody: file });
       return response.json();
     });
-    if (answer) this.importing = { ...this.importing, restoreId: answer.restore?.id, phase: answer.restore?.phase,
-      backupId: answer.backup?.id };
-    else this.importing = null;
+    if (answer) {
+      this.importing = { ...this.importing, restoreId: answer.restore?.id, phase: answer.restore?.phase,
+        backupId: answer.backup?.id };
+      const seen = restoreSeen(answer.restore?.id);
+      if (seen) this.followImport(seen);
+      e.target.reset();
+    } else {
+      this.importing = null;
+    }
+  }
+
+  /** A phase of the import's restore; a finished one never goes back to an earlier phase. */
+  followImport(e) {
+    if (this.importing.finished) return;
+    this.importing = { ...this.importing, phase: e.phase, error: e.error, finished: e.finished };
+    if (e.finished) {
+      get(`/api/restores/${e.restoreId}`).then((job) => (this.importing = { ...this.importing,
+        newDatabaseId: job.newDatabaseId, error: job.error })).catch(() => {});
+    }
   }
 
   render() {
@@ -191,8 +216,11 @@ class Backups extends BerthElement {
             everything in the chosen database</span></label></fieldset>
         <div class="actions"><button class="primary" ?disabled=${this.busy}>Upload and restore</button></div>
       </form>
-      ${i ? html`<p role="status">${i.name}: ${i.error ? html`<span class="error">${i.error}</span>`
-        : (i.phase || '').toLowerCase().replaceAll('_', ' ')}</p>` : nothing}</section>`;
+      <div role="status" aria-live="polite">${i ? html`<p><strong>${i.name}</strong>: ${i.error
+        ? html`<span class="error">${i.error}</span>` : i.finished && i.phase === 'COMPLETED' ? html`imported.
+          ${i.newDatabaseId ? html`<a href="#/databases/${i.newDatabaseId}">Open the new database</a>` : 'The database '
+            + 'now holds the file\'s data.'}` : (i.phase || '').toLowerCase().replaceAll('_', ' ')}</p>` : nothing}
+      </div></section>`;
   }
 }
 customElements.define('b-backups', Backups);

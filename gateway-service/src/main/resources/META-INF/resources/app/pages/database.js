@@ -6,6 +6,7 @@ import { session } from '../session.js';
 import { del, download, get, post } from '../api.js';
 import { withoutPassword } from './credentials.js';
 import { allPages } from './databases.js';
+import { restoreSeen } from '../events.js';
 
 const RESTORE_PHASES = {
   'in-place': ['REQUESTED', 'VERIFYING_CHECKSUM', 'PRE_RESTORE_BACKUP', 'RECREATING', 'RESTORING', 'COMPLETED'],
@@ -51,9 +52,7 @@ class DatabaseDetails extends BerthElement {
     });
     this.live(['RestorePhaseChanged'], (name, data) => {
       const e = data?.data;
-      if (!e || !this.restore || e.restoreId !== this.restore.id) return;
-      this.restore = { ...this.restore, phase: e.phase, error: e.error, finished: e.finished };
-      if (e.finished) this.restoreFinished();
+      if (e && this.restore && e.restoreId === this.restore.id) this.followRestore(e);
     });
     this._timer = setInterval(() => this.loadFigures(), 60_000);
   }
@@ -127,7 +126,18 @@ class DatabaseDetails extends BerthElement {
       if (!sure) return;
     }
     const job = await this.run(() => post(`/api/databases/${this.databaseId}/restore`, { backupId: b.id, target }));
-    if (job) this.restore = { id: job.id, target, phase: job.phase, error: null, finished: false };
+    if (!job) return;
+    this.restore = { id: job.id, target, phase: job.phase, error: null, finished: false };
+    // Phases that arrived before this answer did.
+    const seen = restoreSeen(job.id);
+    if (seen) this.followRestore(seen);
+  }
+
+  /** A phase from the stream; a finished restore never goes back to an earlier phase. */
+  followRestore(e) {
+    if (this.restore.finished) return;
+    this.restore = { ...this.restore, phase: e.phase, error: e.error, finished: e.finished };
+    if (e.finished) this.restoreFinished();
   }
 
   async restoreFinished() {
@@ -220,7 +230,7 @@ class DatabaseDetails extends BerthElement {
     const s = this.sessions;
     return html`<section class="panel" aria-labelledby="sessions-h"><h2 id="sessions-h">Sessions now</h2>
       ${!s ? html`<p class="muted">Loading…</p>` : s.error ? html`<p class="muted">${s.error}</p>`
-        : !s.length ? html`<p class="muted">No one is connected.</p>` : html`<div class="table-wrap"><table>
+        : !s.length ? html`<p class="muted">No one is connected.</p>` : html`<div class="table-wrap" tabindex="0"><table>
         <thead><tr><th scope="col">PID</th><th scope="col">User</th><th scope="col">State</th>
           <th scope="col" class="hide-narrow">Client</th><th scope="col">Query started</th>
           <th scope="col" class="hide-narrow">Waiting for</th><th scope="col" class="hide-narrow">Query</th>
@@ -250,7 +260,7 @@ class DatabaseDetails extends BerthElement {
           ? html` <a href="#/databases/${r.newDatabaseId}">Open the new database</a>.` : ''}</p>` : nothing}
       </div>` : nothing}
       ${!this.backups.length ? html`<p class="muted">No backups yet.${writer ? ' Press “Back up now”.' : ''}</p>`
-        : html`<div class="table-wrap"><table><thead><tr><th scope="col">Taken</th><th scope="col">Status</th>
+        : html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">Taken</th><th scope="col">Status</th>
           <th scope="col" class="num">Size</th><th scope="col" class="hide-narrow">Took</th>
           <th scope="col" class="hide-narrow">SHA-256</th><th scope="col">Verified</th>
           <th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>

@@ -133,7 +133,7 @@ class Databases extends BerthElement {
     }
     if (!rows.length) return html`<div class="panel empty"><strong>Nothing matches</strong>Change the search or the
       filters.</div>`;
-    return html`<div class="table-wrap"><table>
+    return html`<div class="table-wrap" tabindex="0"><table>
       <caption class="visually-hidden">Databases</caption>
       <thead><tr><th scope="col">App</th><th scope="col">Database</th><th scope="col" class="hide-narrow">Environment</th>
         <th scope="col" class="hide-narrow">Instance</th><th scope="col" class="num">Size</th>

@@ -88,7 +88,7 @@ class Instances extends BerthElement {
       ${this.candidates ? this.candidateList() : nothing}
       ${!this.instances ? html`<p class="muted" role="status">Loading…</p>` : !this.instances.length
         ? html`<div class="panel empty"><strong>No instances</strong>Register a PostgreSQL server or adopt a
-          container.</div>` : html`<div class="table-wrap"><table><thead><tr><th scope="col">Name</th>
+          container.</div>` : html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">Name</th>
           <th scope="col">Engine</th><th scope="col">Address</th><th scope="col">Status</th>
           <th scope="col" class="hide-narrow">Kind</th><th scope="col" class="hide-narrow">Added</th>
           ${writer ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : nothing}</tr></thead>

@@ -46,7 +46,7 @@ class Orphans extends BerthElement {
       ${this.messages()}
       ${!this.orphans ? html`<p class="muted" role="status">Loading…</p>` : !this.orphans.length
         ? html`<div class="panel empty"><strong>No orphans</strong>Every database has its app.</div>`
-        : html`<div class="table-wrap"><table><thead><tr><th scope="col">App</th><th scope="col">Database</th>
+        : html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">App</th><th scope="col">Database</th>
           <th scope="col">Orphaned</th><th scope="col">Policy</th><th scope="col">Runs</th>
           ${writer ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : nothing}</tr></thead>
           <tbody>${this.orphans.map((o) => html`<tr><td>${o.app} <small class="muted">${o.environment}</small></td>

@@ -29,7 +29,7 @@ class Audit extends BerthElement {
       <form class="inline" @submit=${(e) => { e.preventDefault(); this.load(); }}>
         <label>Person <input .value=${this.actor} @input=${(e) => (this.actor = e.target.value)}></label>
         <button class="secondary">Show</button></form>
-      ${!this.entries ? nothing : html`<div class="table-wrap"><table><thead><tr><th scope="col">When</th>
+      ${!this.entries ? nothing : html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">When</th>
         <th scope="col">Who</th><th scope="col">Did</th><th scope="col">Outcome</th>
         <th scope="col" class="hide-narrow">From</th></tr></thead>
         <tbody>${this.entries.map((e) => html`<tr><td>${timeTag(e.at)}</td><td>${e.actor}<br><small class="muted">
@@ -92,7 +92,7 @@ class ApiKeys extends BerthElement {
           </select></label>
         <button class="primary" ?disabled=${this.busy}>Make a key</button></form>
       ${!this.keys ? nothing : !this.keys.length ? html`<div class="panel empty"><strong>No keys</strong></div>`
-        : html`<div class="table-wrap"><table><thead><tr><th scope="col">Name</th><th scope="col">Role</th>
+        : html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">Name</th><th scope="col">Role</th>
           <th scope="col">Starts with</th><th scope="col" class="hide-narrow">Owner</th><th scope="col">Last used</th>
           <th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>${this.keys.map((k) => html`<tr><td>${k.name}</td><td>${k.role}</td><td><code>${k.prefix}</code></td>
@@ -155,7 +155,7 @@ class Users extends BerthElement {
         <label>Role <select name="role"><option>viewer</option><option>operator</option><option>admin</option>
           </select></label>
         <button class="primary" ?disabled=${this.busy}>Add</button></form>
-      ${!this.users ? nothing : html`<div class="table-wrap"><table><thead><tr><th scope="col">User</th>
+      ${!this.users ? nothing : html`<div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">User</th>
         <th scope="col">Role</th><th scope="col" class="hide-narrow">Since</th>
         <th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
         <tbody>${this.users.map((u) => html`<tr><td>${u.username}</td><td><label class="visually-hidden"

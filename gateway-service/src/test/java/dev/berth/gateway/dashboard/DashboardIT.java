@@ -204,10 +204,59 @@ class DashboardIT {
                 row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Remove " + name)).click();
                 page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
                         .setName("Remove")).click();
-                assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText("being removed")))
-                        .isVisible();
+                // The app gets 10 s to stop before its container is removed.
+                assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText(
+                        "is being removed"))).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(60_000));
             });
         }
+    }
+
+    @Test
+    void aPgDumpFileIsImportedIntoANewDatabaseAndAnythingElseIsRefused() throws Exception {
+        // A dump as a user brings it: made with pg_dump -Fc from a database with a table and three rows.
+        JsonNode source = call("POST", "/api/databases", adminToken, Map.of("app", "legacy"));
+        String sourceUrl = source.get("connection").get("uri").asText();
+        Commands.Result filled = Commands.tryRun(List.of("psql", "-X", "-w", "-v", "ON_ERROR_STOP=1", "-c",
+                "CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'a'), (2, 'b'), "
+                        + "(3, 'c')", sourceUrl), Map.of(), null, 30, null);
+        assertEquals(0, filled.exitCode(), filled.output());
+        Path dump = Files.createTempFile("legacy-", ".dump");
+        Commands.Result dumped = Commands.tryRun(List.of("pg_dump", "-Fc", "-f", dump.toString(), sourceUrl),
+                Map.of(), null, 60, null);
+        assertEquals(0, dumped.exitCode(), dumped.output());
+        Path notADump = Files.writeString(Files.createTempFile("notes-", ".txt"), "SELECT 1;\n");
+        String target = call("POST", "/api/databases", adminToken, Map.of("app", "imported")).get("id").asText();
+        try (BrowserContext context = signedIn(IT_ADMIN, IT_PASSWORD, 1280, 800)) {
+            Page page = context.pages().get(0);
+            steps(page, "import", () -> {
+                page.navigate("/#/backups");
+                Locator form = page.locator("form", new Page.LocatorOptions().setHas(page.locator("input[type=file]")));
+                form.locator("select[name=database]").selectOption(target);
+                form.locator("input[type=file]").setInputFiles(notADump);
+                form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Upload and restore")).click();
+                assertThat(page.getByRole(AriaRole.ALERT)).containsText("not a pg_dump custom-format file");
+
+                form.locator("select[name=database]").selectOption(target);
+                form.locator("input[type=file]").setInputFiles(dump);
+                form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Upload and restore")).click();
+                page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open the new database"))
+                        .click(new Locator.ClickOptions().setTimeout(90_000));
+                String restored = page.url().replaceAll(".*#/databases/", "");
+                assertNotEquals(target, restored);
+                String url = call("GET", "/api/databases/" + restored + "/credentials", adminToken, null)
+                        .get("connection").get("uri").asText();
+                Commands.Result rows = Commands.tryRun(List.of("psql", "-X", "-w", "-At", "-c",
+                        "SELECT count(*) FROM orders", url), Map.of(), null, 30, null);
+                assertEquals("3", rows.output().strip(), rows.output());
+            });
+        } finally {
+            Files.deleteIfExists(dump);
+            Files.deleteIfExists(notADump);
+        }
+        // The refused file left nothing behind: the target's only backups are the good import.
+        JsonNode backups = call("GET", "/api/databases/" + target + "/backups", adminToken, null);
+        assertEquals(1, backups.size(), backups.toString());
+        assertEquals("import", backups.get(0).get("reason").asText());
     }
 
     @Test
