@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 final class QueryText {
 
     static final int MAX = 300;
-    private static final Pattern PASSWORD_LITERAL = Pattern.compile("(?i)(password\\s+)(E?'(?:[^']|'')*'|\\$\\w*\\$.*?\\$\\w*\\$)",
-            Pattern.DOTALL);
+    /** {@code PASSWORD} followed by a literal: plain, escape-string ({@code E'…\'…'}) or dollar-quoted. */
+    private static final Pattern PASSWORD_LITERAL = Pattern.compile(
+            "(?i)(password\\s+)(E'(?:[^'\\\\]|\\\\.|'')*'|'(?:[^']|'')*'|\\$\\w*\\$.*?\\$\\w*\\$)", Pattern.DOTALL);
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password\\s*=\\s*)('(?:[^']|'')*'|[^\\s&;']+)");
     private static final Pattern URL_PASSWORD = Pattern.compile("(://[^:/@\\s]+:)([^@\\s]+)(@)");
 
