@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.backup.Databases.AppDb;
+import dev.berth.testing.TestInfrastructure;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -62,6 +63,15 @@ class BackupAndRestoreIT {
         List<String> reasons = given().when().get("/api/databases/" + shop.id() + "/backups").then().statusCode(200)
                 .extract().path("reason");
         assertTrue(reasons.contains("pre-restore"), "a pre-restore backup was taken: " + reasons);
+
+        // Each phase was announced, in order, so a page can follow the restore; and the backup announced its start.
+        assertEquals("REQUESTED,VERIFYING_CHECKSUM,PRE_RESTORE_BACKUP,RECREATING,RESTORING,COMPLETED",
+                TestInfrastructure.get().postgres().sql("berth_backup", "SELECT string_agg(payload->'data'->>'phase', "
+                        + "',' ORDER BY seq) FROM outbox WHERE event_type = 'dev.berth.RestorePhaseChanged' "
+                        + "AND payload->'data'->>'restoreId' = '" + job + "'"));
+        assertEquals("1", TestInfrastructure.get().postgres().sql("berth_backup", "SELECT count(*) FROM outbox "
+                + "WHERE event_type = 'dev.berth.BackupStarted' AND payload->'data'->>'backupId' = '"
+                + backup.getString("id") + "'"));
     }
 
     @Test

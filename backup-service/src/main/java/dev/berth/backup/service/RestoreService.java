@@ -169,7 +169,11 @@ public class RestoreService {
             phase(job, RestorePhase.RECREATING);
             AdminConnection target = provisioner.recreate(job.databaseId());
             phase(job, RestorePhase.RESTORING);
-            tool.restore(file, target, RestoreTool.Ownership.AS_DUMPED);
+            // A dump of this database keeps its owners and grants; an imported one comes from elsewhere, so its
+            // objects are given to this database's own login (its roles do not exist here).
+            boolean imported = catalog.find(job.backupId()).map(b -> BackupReason.IMPORT.value().equals(b.reason()))
+                    .orElse(false);
+            tool.restore(file, target, imported ? RestoreTool.Ownership.TARGET_OWNER : RestoreTool.Ownership.AS_DUMPED);
             finish(job.id(), RestorePhase.COMPLETED, null);
             LOG.infof("restored backup %s into database %s in place", job.backupId(), target.database());
         } catch (IOException | RuntimeException e) {
