@@ -27,8 +27,15 @@ fi
 
 PASSWORD=${BERTH_ADMIN_PASSWORD:-$(cat "$HOME_DIR/secrets/admin.password" 2>/dev/null || true)}
 [ -n "$PASSWORD" ] || { echo "set BERTH_ADMIN_PASSWORD (the admin password)" >&2; exit 1; }
-TOKEN=$(curl -sf -H 'content-type: application/json' -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" \
-  "$GW/api/auth/login" | sed 's/.*"token":"\([^"]*\)".*/\1/')
+login() { curl -sf -H 'content-type: application/json' -d @- "$GW/api/auth/login" | sed 's/.*"token":"\([^"]*\)".*/\1/'; }
+ADMIN=$(printf '{"username":"admin","password":"%s"}' "$PASSWORD" | login)
+# A person of its own for the run (the first admin may still have to change its password in the browser).
+BENCH_USER=bench-$(date +%s); BENCH_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+printf '{"username":"%s","password":"%s","role":"admin"}' "$BENCH_USER" "$BENCH_PASSWORD" \
+  | curl -sf -o "$TMP/user" -H "Authorization: Bearer $ADMIN" -H 'content-type: application/json' -d @- "$GW/api/users"
+BENCH_ID=$(sed 's/.*"id":"\([^"]*\)".*/\1/' "$TMP/user")
+TOKEN=$(printf '{"username":"%s","password":"%s"}' "$BENCH_USER" "$BENCH_PASSWORD" | login)
+curl -sf -o /dev/null -X POST -H "Authorization: Bearer $TOKEN" "$GW/api/auth/onboarded"
 INTERNAL=$("$ROOT/berth" token admin 7200)
 # Tokens go in files read by curl/wrk's Lua, never on a command line other users could read in ps.
 printf 'header = "Authorization: Bearer %s"\n' "$TOKEN" > "$TMP/gw.curlrc"
@@ -45,7 +52,7 @@ for i in $(seq 1 "$want"); do
     "$REG/api/databases" || { echo "create $i failed" >&2; exit 1; }
 done
 reg "$REG/api/databases?app=benchlist&size=500" | grep -o '"id":"[0-9a-f-]\{36\}","app"' | cut -d\" -f4 > "$TMP/made"
-target=$(reg -H 'content-type: application/json' -d '{"app":"benchlive"}' "$REG/api/databases" \
+target=$(reg -H 'content-type: application/json' -d "{\"app\":\"benchlive$(date +%s)\"}" "$REG/api/databases" \
   | grep -o '"id":"[0-9a-f-]\{36\}"' | head -1 | cut -d\" -f4)
 
 # ---- gateway overhead ------------------------------------------------------------------------------------------
@@ -88,6 +95,7 @@ java -cp "gateway-service/target/test-classes:gateway-service/target/classes:$(c
 
 # ---- clean up --------------------------------------------------------------------------------------------------
 reg -o /dev/null -X DELETE "$REG/api/databases/$target?policy=delete" || true
+curl -sf -o /dev/null -X DELETE -H "Authorization: Bearer $ADMIN" "$GW/api/users/$BENCH_ID" || true
 if [ "${KEEP:-}" != 1 ]; then
   while read -r id; do reg -o /dev/null -X DELETE "$REG/api/databases/$id?policy=delete" || true; done < "$TMP/made"
 fi

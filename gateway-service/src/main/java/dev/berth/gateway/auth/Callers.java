@@ -14,7 +14,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Turns a verified session token into the person behind it, as they are now: the session must still be open (signing
- * out ends it at once) and the role is read from the user, so a changed role counts from the next request.
+ * out ends it at once) and the role is read from the user, so a changed role counts from the next request (through
+ * another gateway: within {@link LiveSessions}' few seconds).
  */
 @ApplicationScoped
 public class Callers implements SecurityIdentityAugmentor {
@@ -26,10 +27,10 @@ public class Callers implements SecurityIdentityAugmentor {
     static final String SESSION = "berth.session";
     static final String CREDENTIAL = "berth.credential";
 
-    private final Accounts accounts;
+    private final LiveSessions sessions;
 
-    public Callers(Accounts accounts) {
-        this.accounts = accounts;
+    public Callers(LiveSessions sessions) {
+        this.sessions = sessions;
     }
 
     @Override
@@ -43,7 +44,7 @@ public class Callers implements SecurityIdentityAugmentor {
         } catch (IllegalArgumentException | NullPointerException e) {
             return Uni.createFrom().failure(new AuthenticationFailedException("not a Berth session token"));
         }
-        return accounts.session(session).map(caller -> {
+        return sessions.caller(session).map(caller -> {
             if (caller == null) {
                 throw new AuthenticationFailedException("the session has ended");
             }

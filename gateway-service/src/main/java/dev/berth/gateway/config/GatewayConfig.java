@@ -52,6 +52,13 @@ public interface GatewayConfig {
         @WithDefault("15m")
         Duration failedLoginWindow();
 
+        /**
+         * How long a live session is taken from memory before it is read again (0: every request reads it). Sign-out
+         * and role changes on the same gateway count at once regardless.
+         */
+        @WithDefault("2s")
+        Duration sessionCache();
+
         /** {@code BERTH_ADMIN_PASSWORD}: the first administrator's password; random when unset. */
         Optional<String> initialAdminPassword();
 
