@@ -10,6 +10,7 @@
 #
 # Needs a running suite (./berth up) and the first administrator's password (BERTH_ADMIN_PASSWORD, or the file
 # ./berth up wrote). Makes DBS databases (default 500) for the list and removes them after (KEEP=1 keeps them).
+# PARTS=browser skips the wrk part.
 # Usage: bench/dashboard.sh [backups=20]
 set -euo pipefail
 
@@ -56,6 +57,7 @@ target=$(reg -H 'content-type: application/json' -d "{\"app\":\"benchlive$(date 
   | grep -o '"id":"[0-9a-f-]\{36\}"' | head -1 | cut -d\" -f4)
 
 # ---- gateway overhead ------------------------------------------------------------------------------------------
+if [ "${PARTS:-gateway browser}" != browser ]; then
 cat > "$TMP/auth.lua" <<LUA
 local f = io.open(os.getenv("TOKEN_FILE")); local t = f:read("*l"); f:close()
 wrk.headers["Authorization"] = "Bearer " .. t
@@ -85,6 +87,8 @@ for c in 1 32; do
   r50=$(awk -v c="$c" '$1 == c {print $5/$3}' "$TMP/wrk" | med)
   echo "gateway overhead, $c conn (median of 3 runs [min–max]): added p50 $a50 ms (target ≤ 2), added p99 $a99 ms (target ≤ 5), gateway/registry p50 $r50"
 done
+
+fi
 
 # ---- the browser figures ---------------------------------------------------------------------------------------
 cd "$ROOT"

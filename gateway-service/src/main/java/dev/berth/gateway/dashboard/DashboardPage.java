@@ -47,7 +47,7 @@ public class DashboardPage {
         }
         importMap(ctx).onSuccess(map -> {
             String script = "<script type=\"importmap\">" + map + "</script>";
-            page = template().replace("<!--importmap-->", script);
+            page = template().replace("<!--importmap-->", script).replace("<!--preload-->", preloads(map));
             policy = "default-src 'self'; script-src 'self' 'sha256-" + sha256(map) + "'; style-src 'self'; "
                     + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
                     + "frame-ancestors 'none'; form-action 'self'";
@@ -75,6 +75,16 @@ public class DashboardPage {
                     }
                     return m.group(1).strip();
                 }).onComplete(done -> client.close());
+    }
+
+    /** {@code modulepreload} links for the import map's files (Lit's packages), fetched beside the page's own. */
+    static String preloads(String importMap) {
+        StringBuilder links = new StringBuilder();
+        Matcher files = Pattern.compile("\"(/_static/[^\"]+\\.js)\"").matcher(importMap);
+        while (files.find()) {
+            links.append("<link rel=\"modulepreload\" href=\"").append(files.group(1)).append("\">\n  ");
+        }
+        return links.toString().strip();
     }
 
     private static String template() {

@@ -3,6 +3,7 @@ package dev.berth.gateway.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.contracts.events.EventEnvelope;
+import dev.berth.outbox.quarkus.ListenConnections;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -11,7 +12,6 @@ import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -63,7 +63,7 @@ public class ActivityFeed {
     void start(@Observes StartupEvent start) {
         watermark = db.query("SELECT coalesce(max(seq), 0) FROM activity").execute().await().indefinitely()
                 .iterator().next().getLong(0);
-        subscriber = PgSubscriber.subscriber(vertx, listenOptions()).reconnectPolicy(retries -> 1000L);
+        subscriber = PgSubscriber.subscriber(vertx, ListenConnections.of(config)).reconnectPolicy(retries -> 1000L);
         subscriber.channel(CHANNEL).subscribeHandler(this::catchUp).handler(this::notified);
         subscriber.connect().subscribe().with(ok -> LOG.debug("listening for new activity"),
                 e -> LOG.warnf("cannot listen for new activity yet (%s); catching up every 2 s", e.getMessage()));
@@ -192,15 +192,5 @@ public class ActivityFeed {
         }
         return new StreamedEvent(r.getLong("seq"), r.getUUID("event_id"), type, name, r.getString("subject"),
                 r.getString("source"), r.getOffsetDateTime("occurred_at"), data);
-    }
-
-    /** The listening connection uses the service's own datasource settings. */
-    private PgConnectOptions listenOptions() {
-        String url = config.getValue("quarkus.datasource.reactive.url", String.class);
-        PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:")
-                ? url.substring("vertx-reactive:".length()) : url);
-        options.setUser(config.getValue("quarkus.datasource.username", String.class));
-        config.getOptionalValue("quarkus.datasource.password", String.class).ifPresent(options::setPassword);
-        return options;
     }
 }

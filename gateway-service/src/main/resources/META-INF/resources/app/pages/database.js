@@ -44,6 +44,10 @@ class DatabaseDetails extends BerthElement {
     super.connectedCallback();
     this.load();
     const mine = (name, data) => data?.subject === this.databaseId || data?.data?.databaseId === this.databaseId;
+    // The row follows the event at once (what the event says), then the list is read again for the rest.
+    this.live(['BackupStarted', 'BackupCompleted', 'BackupFailed'], (name, entry) => {
+      if (mine(name, entry)) this.patchBackup(name, entry);
+    });
     this.liveReload(['BackupStarted', 'BackupCompleted', 'BackupFailed', 'BackupVerificationChanged'],
       () => this.loadBackups(), mine);
     this.liveReload(['CredentialsRotated', 'DatabaseDeletionRequested'], () => this.load(true), mine);
@@ -70,6 +74,17 @@ class DatabaseDetails extends BerthElement {
       await Promise.all([this.loadBackups(), this.loadFigures()]);
     };
     return quiet ? work().catch((e) => (this.error = e.message)) : this.run(work);
+  }
+
+  patchBackup(name, entry) {
+    const e = entry.data;
+    const patch = name === 'BackupStarted' ? { status: 'running' }
+      : name === 'BackupCompleted' ? { status: 'completed', sizeBytes: e.sizeBytes, sha256: e.sha256,
+        durationMs: e.durationMillis, finishedAt: entry.occurredAt }
+        : { status: 'failed', error: e.errorSummary, finishedAt: entry.occurredAt };
+    const known = this.backups.some((b) => b.id === e.backupId);
+    this.backups = known ? this.backups.map((b) => (b.id === e.backupId ? { ...b, ...patch } : b))
+      : [{ id: e.backupId, reason: e.reason, startedAt: entry.occurredAt, ...patch }, ...this.backups];
   }
 
   async loadBackups() {

@@ -92,6 +92,11 @@ public final class DashboardBench {
                     + "fetch('/api/backups/summary', { headers: h }).then(r => r.json()),"
                     + "fetch('/api/instances?size=500&page=0', { headers: h }).then(r => r.json())]);"
                     + " return performance.now() - t; }")).doubleValue();
+            if (Boolean.getBoolean("bench.verbose")) {
+                System.out.println(page.evaluate("() => performance.getEntriesByType('resource').filter(e => "
+                        + "e.name.includes('/api/') || e.name.endsWith('main.js')).map(e => e.name.replace(location.origin, '')"
+                        + " + ' ' + Math.round(e.startTime) + '→' + Math.round(e.responseEnd)).join('\\n')"));
+            }
             System.out.printf("list run %d: %d databases shown %.0f ms after navigation (target ≤ 1000); its API "
                     + "calls alone %.0f ms; shown/raw = %.1f%n", run, rows, shown, raw, shown / raw);
         }
