@@ -44,6 +44,14 @@ export class BerthElement extends LitElement {
     }
   }
 
+  /**
+   * Loads a page's data: with the busy state and messages of run(), or quietly (a live reload: an error is
+   * shown, a notice on the page stays).
+   */
+  fetchInto(work, quiet) {
+    return quiet ? work().catch((e) => (this.error = e.message)) : this.run(work);
+  }
+
   /** Reloads (debounced) when one of these events arrives on the live stream. */
   liveReload(names, reload, filter = () => true) {
     this._unsubscribe.push(onEvents(names, (name, data) => {
@@ -154,9 +162,11 @@ customElements.define('b-copy', CopyButton);
 
 /**
  * A modal confirmation (native <dialog>: focus is trapped and Escape cancels). `choices` are radio options
- * ({value, label, detail}); `typeToConfirm` asks for a word. Resolves to the chosen value, true, or null.
+ * ({value, label, detail}); `typeToConfirm` asks for a word; `amount` ({label, value, min, max}) asks for a number.
+ * Resolves to the chosen value (with `amount`: {choice, amount}), true, or null.
  */
-export function confirmDialog({ title, body, confirmLabel = 'Confirm', danger = false, choices, typeToConfirm }) {
+export function confirmDialog({ title, body, confirmLabel = 'Confirm', danger = false, choices, typeToConfirm,
+  amount }) {
   return new Promise((resolve) => {
     const dialog = document.createElement('dialog');
     dialog.className = 'confirm';
@@ -166,6 +176,7 @@ export function confirmDialog({ title, body, confirmLabel = 'Confirm', danger = 
       <h2 id="confirm-title"></h2><div class="confirm-body"></div>
       <fieldset class="choices" hidden><legend>Choose</legend></fieldset>
       <p class="typed" hidden><label for="${id}"></label><input id="${id}" autocomplete="off"></p>
+      <p class="amount" hidden><label for="${id}n"></label><input id="${id}n" type="number"></p>
       <div class="actions"><button value="cancel" type="submit" class="secondary">Cancel</button>
       <button value="ok" type="submit" class="${danger ? 'danger' : 'primary'}"></button></div></form>`;
     dialog.querySelector('h2').textContent = title;
@@ -198,11 +209,18 @@ export function confirmDialog({ title, body, confirmLabel = 'Confirm', danger = 
       ok.disabled = true;
       input.addEventListener('input', () => (ok.disabled = input.value !== typeToConfirm));
     }
+    const number = dialog.querySelector('.amount input');
+    if (amount) {
+      dialog.querySelector('.amount').hidden = false;
+      dialog.querySelector('.amount label').textContent = amount.label;
+      Object.assign(number, { value: amount.value, min: amount.min ?? '', max: amount.max ?? '' });
+    }
     dialog.addEventListener('close', () => {
       const confirmed = dialog.returnValue === 'ok';
       const chosen = dialog.querySelector('input[name=choice]:checked');
+      const value = choices ? chosen.value : true;
       dialog.remove();
-      resolve(confirmed ? (choices ? chosen.value : true) : null);
+      resolve(!confirmed ? null : amount ? { choice: value, amount: Number(number.value) } : value);
     });
     document.body.append(dialog);
     dialog.showModal();

@@ -8,7 +8,7 @@ class HealthIT extends HealthContract {
 
     @Override
     protected String title() {
-        return "Berth gateway API";
+        return "Berth API";
     }
 
     @Override

@@ -55,6 +55,10 @@ public class BackupSettings {
     }
 
     void seed(@Observes StartupEvent start) {
+        seed();
+    }
+
+    private void seed() {
         BackupConfig.DefaultSchedule d = config.defaultSchedule();
         db.preparedQuery("INSERT INTO backup_settings (id, enabled, cron, retention_days, keep_last) "
                         + "VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO NOTHING")
@@ -63,8 +67,14 @@ public class BackupSettings {
     }
 
     public Global global() {
-        Row r = db.query("SELECT enabled, cron, retention_days, keep_last, updated_at FROM backup_settings WHERE id = 1")
-                .execute().await().indefinitely().iterator().next();
+        var rows = db.query("SELECT enabled, cron, retention_days, keep_last, updated_at FROM backup_settings "
+                + "WHERE id = 1").execute().await().indefinitely();
+        if (rows.size() == 0) {
+            // Asked for before the start-up seed ran (a scheduled job's first tick can come first).
+            seed();
+            return global();
+        }
+        Row r = rows.iterator().next();
         return new Global(r.getBoolean("enabled"), r.getString("cron"), r.getInteger("retention_days"),
                 r.getInteger("keep_last"), r.getOffsetDateTime("updated_at"));
     }

@@ -58,9 +58,7 @@ public class DumpImports {
     RegistryClient registry;
 
     public Imported accept(String databaseId, InputStream upload, String target, String environment) {
-        if (!"in-place".equals(target) && !"new".equals(target)) {
-            throw new ProblemException(ProblemType.INVALID_REQUEST, "target must be in-place or new, not '" + target + "'");
-        }
+        RestoreService.requireTarget(target);
         RegistryClient.Database database = registry.get(databaseId);
         if (!"ready".equals(database.status())) {
             throw new ProblemException(ProblemType.CONFLICT, "database " + databaseId + " is " + database.status()

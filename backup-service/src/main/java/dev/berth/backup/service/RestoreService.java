@@ -74,9 +74,7 @@ public class RestoreService {
 
     /** Checks the request, records the job and queues it; the answer comes at once, the work follows. */
     public RestoreJob request(String databaseId, UUID backupId, String target, String environment) {
-        if (!"in-place".equals(target) && !"new".equals(target)) {
-            throw new ProblemException(ProblemType.INVALID_REQUEST, "target must be in-place or new, not '" + target + "'");
-        }
+        requireTarget(target);
         catalog.requireCompleted(databaseId, backupId, "can be restored");
         if (running(databaseId).isPresent()) {
             throw new ProblemException(ProblemType.CONFLICT, "a restore of database " + databaseId
@@ -88,6 +86,13 @@ public class RestoreService {
                         RestorePhase.REQUESTED.name(), environment)), RestorePhase.REQUESTED, null);
         workers.submit(id, () -> run(id));
         return find(id).orElseThrow();
+    }
+
+    /** A restore goes {@code in-place} or into a {@code new} database; 400 otherwise. */
+    public static void requireTarget(String target) {
+        if (!"in-place".equals(target) && !"new".equals(target)) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "target must be in-place or new, not '" + target + "'");
+        }
     }
 
     public Optional<RestoreJob> find(UUID id) {

@@ -47,7 +47,7 @@ class Apps extends BerthElement {
 
   async load(quiet) {
     const work = async () => (this.apps = await get(`/api/apps${this.removed ? '?includeRemoved=true' : ''}`));
-    return quiet ? work().catch((e) => (this.error = e.message)) : this.run(work);
+    return this.fetchInto(work, quiet);
   }
 
   async detect(text) {

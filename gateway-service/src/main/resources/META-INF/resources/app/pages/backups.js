@@ -42,7 +42,7 @@ class Backups extends BerthElement {
       Object.assign(this, { health, summary, settings, databases });
       if (this.selected) await this.select(this.selected);
     };
-    return quiet ? work().catch((e) => (this.error = e.message)) : this.run(work);
+    return this.fetchInto(work, quiet);
   }
 
   async select(id) {

@@ -73,7 +73,7 @@ class DatabaseDetails extends BerthElement {
       this.instance = instances.find((i) => i.id === this.db.instance?.id);
       await Promise.all([this.loadBackups(), this.loadFigures()]);
     };
-    return quiet ? work().catch((e) => (this.error = e.message)) : this.run(work);
+    return this.fetchInto(work, quiet);
   }
 
   patchBackup(name, entry) {
@@ -162,16 +162,19 @@ class DatabaseDetails extends BerthElement {
   }
 
   async rotate() {
-    const mode = await confirmDialog({ title: 'Rotate the credentials', body: 'The app gets a new password.',
+    const answer = await confirmDialog({ title: 'Rotate the credentials', body: 'The app gets a new password.',
       choices: [
         { value: 'zero-downtime', label: 'Zero downtime', detail: 'A second login is made; the old one keeps working '
-          + 'for 15 minutes, then it is removed. Apps Berth runs are recreated with the new one.' },
+          + 'for the grace period below, then it is removed. Apps Berth runs are recreated with the new one.' },
         { value: 'immediate', label: 'Immediately', detail: 'The old password stops working now; connected sessions '
           + 'stay until they end.' }],
+      amount: { label: 'Grace period for the old login (minutes, zero downtime only)', value: 15, min: 0, max: 1440 },
       confirmLabel: 'Rotate' });
-    if (!mode) return;
+    if (!answer) return;
+    const mode = answer.choice;
     const rotated = await this.run(() => post(`/api/databases/${this.databaseId}/rotate-credentials`,
-      { mode, graceSeconds: mode === 'zero-downtime' ? 900 : 0 }), 'Credentials rotated.');
+      { mode, graceSeconds: mode === 'zero-downtime' ? Math.max(0, answer.amount) * 60 : 0 }),
+    'Credentials rotated.');
     if (rotated) {
       this.revealed = rotated;
       await this.load(true);

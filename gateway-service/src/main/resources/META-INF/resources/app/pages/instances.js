@@ -25,7 +25,7 @@ class Instances extends BerthElement {
 
   async load(quiet) {
     const work = async () => (this.instances = await allPages('/api/instances'));
-    return quiet ? work().catch((e) => (this.error = e.message)) : this.run(work);
+    return this.fetchInto(work, quiet);
   }
 
   async register(e) {

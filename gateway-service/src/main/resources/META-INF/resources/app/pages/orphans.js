@@ -20,7 +20,7 @@ class Orphans extends BerthElement {
 
   async load(quiet) {
     const work = async () => (this.orphans = await get('/api/databases/orphans'));
-    return quiet ? work().catch((e) => (this.error = e.message)) : this.run(work);
+    return this.fetchInto(work, quiet);
   }
 
   async reattach(o) {

@@ -248,6 +248,22 @@ class DashboardIT {
                 Commands.Result rows = Commands.tryRun(List.of("psql", "-X", "-w", "-At", "-c",
                         "SELECT count(*) FROM orders", url), Map.of(), null, 30, null);
                 assertEquals("3", rows.output().strip(), rows.output());
+
+                // Rotate its credentials from the page (zero downtime, one minute of grace): the new URI works.
+                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Rotate credentials")).click();
+                Locator dialog = page.getByRole(AriaRole.DIALOG);
+                dialog.getByLabel("Zero downtime").check();
+                dialog.getByLabel("Grace period for the old login (minutes, zero downtime only)").fill("1");
+                dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Rotate")).click();
+                assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions()
+                        .setHasText("Credentials rotated."))).isVisible();
+                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Copy the URI connection string"))
+                        .click();
+                String rotated = (String) page.evaluate("() => navigator.clipboard.readText()");
+                assertNotEquals(url, rotated, "the copied URI has the new login");
+                Commands.Result again = Commands.tryRun(List.of("psql", "-X", "-w", "-At", "-c",
+                        "SELECT count(*) FROM orders", rotated), Map.of(), null, 30, null);
+                assertEquals("3", again.output().strip(), again.output());
             });
         } finally {
             Files.deleteIfExists(dump);

@@ -77,7 +77,7 @@ class EventStreamIT {
     }
 
     @Test
-    void theStreamEndsWhenTheSignInEndsAndStrangersGetNone() throws Exception {
+    void theStreamEndsWhenTheSignInEndsOrTheRoleChangesAndStrangersGetNone() throws Exception {
         String name = "sse-" + UUID.randomUUID().toString().substring(0, 8);
         given().contentType(ContentType.JSON).body(Map.of("username", name, "password", "long-enough-password",
                 "role", "viewer")).post("/api/users").then().statusCode(201);
@@ -89,6 +89,21 @@ class EventStreamIT {
             SseClient.Event last = stream.next("signed-out", 5);
             assertEquals("signed-out", last.name());
             assertTrue(last.data().contains("the sign-in has ended"), last.data());
+            assertEquals(SseClient.END, stream.next(5));
+        }
+        // A role change ends the stream too: what it may see is decided by the role it was opened with.
+        String other = "sse-" + UUID.randomUUID().toString().substring(0, 8);
+        String otherId = given().contentType(ContentType.JSON).body(Map.of("username", other, "password",
+                "long-enough-password", "role", "operator")).post("/api/users").then().statusCode(201)
+                .extract().path("id");
+        String otherToken = given().contentType(ContentType.JSON).body(Map.of("username", other,
+                "password", "long-enough-password")).post("/api/auth/login").jsonPath().getString("token");
+        try (SseClient stream = SseClient.open(events, Map.of("Authorization", "Bearer " + otherToken))) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> stream.comments().contains("connected as operator"));
+            given().contentType(ContentType.JSON).body(Map.of("role", "viewer")).patch("/api/users/" + otherId)
+                    .then().statusCode(200);
+            SseClient.Event last = stream.next("signed-out", 5);
+            assertTrue(last.data().contains("the role changed from operator to viewer"), last.data());
             assertEquals(SseClient.END, stream.next(5));
         }
         HttpResponse<java.io.InputStream> stranger = SseClient.request(events, Map.of());
