@@ -252,7 +252,7 @@ class DashboardIT {
                 // Rotate its credentials from the page (zero downtime, one minute of grace): the new URI works.
                 page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Rotate credentials")).click();
                 Locator dialog = page.getByRole(AriaRole.DIALOG);
-                dialog.getByLabel("Zero downtime").check();
+                dialog.locator("input[value=zero-downtime]").check();
                 dialog.getByLabel("Grace period for the old login (minutes, zero downtime only)").fill("1");
                 dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Rotate")).click();
                 assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions()
