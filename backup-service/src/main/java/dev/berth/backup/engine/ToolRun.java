@@ -37,8 +37,35 @@ public final class ToolRun {
 
     /** A tool exited with a non-zero status; the message is its name and a summary of its stderr. */
     public static final class ToolFailed extends IOException {
-        public ToolFailed(String message) {
-            super(message);
+
+        private final String summary;
+
+        public ToolFailed(String tool, String summary) {
+            super(tool + " failed: " + summary);
+            this.summary = summary;
+        }
+
+        /** What the tool said (the summary of its stderr), without its name. */
+        public String summary() {
+            return summary;
+        }
+    }
+
+    /**
+     * Runs a tool whose product is its side effect (pg_restore) or only its exit status (pg_restore --list), its
+     * stdout discarded; returns when it exited 0, otherwise throws {@link ToolFailed}.
+     */
+    public static void check(String tool, ProcessBuilder command) throws IOException {
+        Path stderr = Files.createTempFile(tool + "-", ".err");
+        try {
+            Process process = command.redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            int exit = await(process);
+            if (exit != 0) {
+                throw new ToolFailed(tool, summary(stderr, exit));
+            }
+        } finally {
+            Files.deleteIfExists(stderr);
         }
     }
 
@@ -61,7 +88,7 @@ public final class ToolRun {
             }
             int exit = await(process);
             if (exit != 0) {
-                throw new ToolFailed(tool + " failed: " + summary(stderr, exit));
+                throw new ToolFailed(tool, summary(stderr, exit));
             }
         } catch (IOException | RuntimeException e) {
             if (process != null) {

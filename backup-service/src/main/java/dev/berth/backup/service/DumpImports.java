@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -109,27 +108,18 @@ public class DumpImports {
     /** Null when {@code pg_restore -l} reads the file as a dump; otherwise what it said. */
     private String listing(String key, UUID id, BackupFiles.Written written) {
         Path file = null;
-        Path stderr = null;
         try {
             file = files.materialize(key, id.toString(), files.encrypting(), written.sha256());
-            stderr = Files.createTempFile("pg_restore-list-", ".err");
-            Process process = new ProcessBuilder(List.of(tools.tool("pg_restore").toString(), "--list",
-                    file.toString())).redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            int exit = ToolRun.await(process);
-            return exit == 0 ? null : ToolRun.summary(stderr, exit);
+            ToolRun.check("pg_restore", new ProcessBuilder(List.of(tools.tool("pg_restore").toString(), "--list",
+                    file.toString())));
+            return null;
+        } catch (ToolRun.ToolFailed e) {
+            return e.summary();
         } catch (IOException e) {
             return "it could not be read: " + e.getMessage();
         } finally {
             if (file != null) {
                 files.discardWorkCopy(file);
-            }
-            if (stderr != null) {
-                try {
-                    Files.deleteIfExists(stderr);
-                } catch (IOException e) {
-                    LOG.debugf("cannot remove %s: %s", stderr, e.getMessage());
-                }
             }
         }
     }

@@ -7,7 +7,6 @@ import dev.berth.contracts.provisioning.AdminConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,16 +42,6 @@ public class RestoreTool {
             args.add("--role=" + target.ownerRole());
         }
         args.add(file.toString());
-        Path stderr = Files.createTempFile("pg_restore-", ".err");
-        try {
-            Process process = tools.command("pg_restore", target, args).redirectError(stderr.toFile())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            int exit = ToolRun.await(process);
-            if (exit != 0) {
-                throw new IOException("pg_restore failed: " + ToolRun.summary(stderr, exit));
-            }
-        } finally {
-            Files.deleteIfExists(stderr);
-        }
+        ToolRun.check("pg_restore", tools.command("pg_restore", target, args));
     }
 }
