@@ -1,5 +1,6 @@
 package dev.berth.gateway.events;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.contracts.events.EventEnvelope;
@@ -29,7 +30,8 @@ import org.jboss.logging.Logger;
  * (the table's insert trigger notifies {@code berth_activity} with the new entry's number when its transaction
  * commits, whichever gateway recorded it), one query per batch of new entries, and a call to each listener. A
  * periodic catch-up covers notifications lost while the listening connection was reconnecting. An entry whose number
- * is below one already sent (its transaction committed later) is still sent once.
+ * is below one already sent (its transaction committed later) is still sent once. Each entry is turned into its SSE
+ * frame once, here, not once per stream.
  */
 @ApplicationScoped
 public class ActivityFeed {
@@ -44,7 +46,7 @@ public class ActivityFeed {
     private final Vertx vertx;
     private final ObjectMapper json;
     private final Config config;
-    private final Set<Consumer<StreamedEvent>> listeners = ConcurrentHashMap.newKeySet();
+    private final Set<Consumer<SseFrame>> listeners = ConcurrentHashMap.newKeySet();
     /** Numbers sent lately, so a notification and a catch-up never send one entry twice. */
     private final Set<Long> sent = new LinkedHashSet<>();
     private volatile long watermark;
@@ -79,25 +81,16 @@ public class ActivityFeed {
         }
     }
 
-    /** The highest entry number sent so far: a new stream without {@code Last-Event-ID} starts after it. */
-    public long watermark() {
-        return watermark;
-    }
-
-    public void listen(Consumer<StreamedEvent> listener) {
+    void listen(Consumer<SseFrame> listener) {
         listeners.add(listener);
     }
 
-    public void forget(Consumer<StreamedEvent> listener) {
+    void forget(Consumer<SseFrame> listener) {
         listeners.remove(listener);
     }
 
-    public int listening() {
-        return listeners.size();
-    }
-
     /** Entries after {@code seq} (oldest first, at most {@code limit}): what a resumed stream missed. */
-    public Uni<List<StreamedEvent>> after(long seq, int limit) {
+    Uni<List<SseFrame>> after(long seq, int limit) {
         return db.preparedQuery("SELECT " + COLUMNS + " FROM activity WHERE seq > $1 ORDER BY seq LIMIT $2")
                 .execute(Tuple.of(seq, limit)).map(this::events);
     }
@@ -111,7 +104,7 @@ public class ActivityFeed {
         }
         if (seq > watermark) {
             catchUp();
-        } else {
+        } else if (!alreadySent(seq)) {
             // committed after a later entry had been sent
             db.preparedQuery("SELECT " + COLUMNS + " FROM activity WHERE seq = $1").execute(Tuple.of(seq))
                     .map(this::events).subscribe().with(this::send, this::fetchFailed);
@@ -145,8 +138,14 @@ public class ActivityFeed {
         }
     }
 
-    private void send(List<StreamedEvent> events) {
-        for (StreamedEvent event : events) {
+    private boolean alreadySent(long seq) {
+        synchronized (sent) {
+            return sent.contains(seq);
+        }
+    }
+
+    private void send(List<SseFrame> events) {
+        for (SseFrame event : events) {
             synchronized (sent) {
                 if (!sent.add(event.seq())) {
                     continue;
@@ -158,7 +157,7 @@ public class ActivityFeed {
             if (event.seq() > watermark) {
                 watermark = event.seq();
             }
-            for (Consumer<StreamedEvent> listener : listeners) {
+            for (Consumer<SseFrame> listener : listeners) {
                 try {
                     listener.accept(event);
                 } catch (RuntimeException e) {
@@ -172,12 +171,23 @@ public class ActivityFeed {
         LOG.warnf("reading new activity failed (retried in 2 s): %s", e.getMessage());
     }
 
-    private List<StreamedEvent> events(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
-        List<StreamedEvent> events = new ArrayList<>();
+    private List<SseFrame> events(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        List<SseFrame> events = new ArrayList<>();
         for (Row r : rows) {
-            events.add(event(r));
+            events.add(frame(event(r)));
         }
         return events;
+    }
+
+    private SseFrame frame(StreamedEvent event) {
+        String data;
+        try {
+            data = json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            data = "{}";
+        }
+        return new SseFrame(event.seq(), "id: " + event.seq() + "\nevent: " + event.name() + "\ndata: " + data
+                + "\n\n");
     }
 
     private StreamedEvent event(Row r) {

@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
  * a queue and are sent after it, each once. A client too slow to keep up is closed (it resumes with Last-Event-ID);
  * a sign-in that ended or a role that changed closes the stream with a last {@code signed-out} event.
  */
-final class OpenStream implements Consumer<StreamedEvent> {
+final class OpenStream implements Consumer<SseFrame> {
 
     private static final Logger LOG = Logger.getLogger(OpenStream.class);
 
@@ -32,7 +32,7 @@ final class OpenStream implements Consumer<StreamedEvent> {
     private final UUID session;
     private final String apiKey;
     private final EventStreams streams;
-    private final ArrayDeque<StreamedEvent> waiting = new ArrayDeque<>();
+    private final ArrayDeque<SseFrame> waiting = new ArrayDeque<>();
     private final Set<Long> replayed = new HashSet<>();
     private boolean replaying = true;
     private boolean closed;
@@ -81,7 +81,7 @@ final class OpenStream implements Consumer<StreamedEvent> {
     }
 
     @Override
-    public void accept(StreamedEvent event) {
+    public void accept(SseFrame event) {
         context.runOnContext(v -> {
             if (closed) {
                 return;
@@ -106,14 +106,14 @@ final class OpenStream implements Consumer<StreamedEvent> {
     private void endReplay() {
         replaying = false;
         while (!waiting.isEmpty() && !closed) {
-            StreamedEvent e = waiting.poll();
+            SseFrame e = waiting.poll();
             if (!replayed.contains(e.seq())) {
                 write(e);
             }
         }
     }
 
-    private void write(StreamedEvent event) {
+    private void write(SseFrame event) {
         if (closed) {
             return;
         }
@@ -122,13 +122,7 @@ final class OpenStream implements Consumer<StreamedEvent> {
             close(null);
             return;
         }
-        String data;
-        try {
-            data = streams.json().writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            return;
-        }
-        response.write("id: " + event.seq() + "\nevent: " + event.name() + "\ndata: " + data + "\n\n");
+        response.write(event.text());
     }
 
     private void named(String event, String data) {
