@@ -14,6 +14,8 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * What is actually on an instance (for the registry's reconciler), live figures of its databases, and the sessions
@@ -54,20 +56,17 @@ public class InstanceInventory {
     }
 
     public Uni<Stats> stats(UUID databaseId) {
-        return provisioner.requireLogin(databaseId).flatMap(login -> {
-            return instances.admin(login.instanceId()).flatMap(admin -> admin.pool().preparedQuery(
-                            "SELECT pg_database_size(d.oid) AS size, coalesce(s.numbackends, 0) AS connections, "
-                                    + "coalesce(s.xact_commit, 0) AS commits, (SELECT max(greatest(a.backend_start, "
-                                    + "a.state_change)) FROM pg_stat_activity a WHERE a.datname = d.datname) AS last "
-                                    + "FROM pg_database d LEFT JOIN pg_stat_database s ON s.datid = d.oid WHERE d.datname = $1")
-                    .execute(Tuple.of(login.databaseName()))
-                    .map(rows -> {
-                        Row r = rows.iterator().next();
-                        return new Stats(r.getLong("size"), r.getInteger("connections"), r.getOffsetDateTime("last"),
-                                r.getLong("commits"));
-                    }))
-                    .onFailure().transform(e -> SqlStates.translate(e, "reading statistics of " + login.databaseName()));
-        });
+        return onServerOf(databaseId, name -> "reading statistics of " + name, (pool, name) -> pool.preparedQuery(
+                        "SELECT pg_database_size(d.oid) AS size, coalesce(s.numbackends, 0) AS connections, "
+                                + "coalesce(s.xact_commit, 0) AS commits, (SELECT max(greatest(a.backend_start, "
+                                + "a.state_change)) FROM pg_stat_activity a WHERE a.datname = d.datname) AS last "
+                                + "FROM pg_database d LEFT JOIN pg_stat_database s ON s.datid = d.oid WHERE d.datname = $1")
+                .execute(Tuple.of(name))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new Stats(r.getLong("size"), r.getInteger("connections"), r.getOffsetDateTime("last"),
+                            r.getLong("commits"));
+                }));
     }
 
     /** Figures of every database on an instance in one query (the registry samples them every minute). */
@@ -88,31 +87,38 @@ public class InstanceInventory {
 
     /** Who is connected to one app database now (other databases' sessions are never shown). */
     public Uni<List<DatabaseSession>> sessions(UUID databaseId) {
-        return provisioner.requireLogin(databaseId).flatMap(login -> instances.admin(login.instanceId())
-                .flatMap(admin -> admin.pool().preparedQuery("SELECT pid, usename, application_name, "
-                                + "client_addr::text, state, backend_start, query_start, wait_event_type, wait_event, "
-                                + "left(query, 2000) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() "
-                                + "AND backend_type = 'client backend' ORDER BY backend_start")
-                        .execute(Tuple.of(login.databaseName()))
-                        .map(rows -> {
-                            List<DatabaseSession> sessions = new ArrayList<>();
-                            rows.forEach(r -> sessions.add(new DatabaseSession(r.getInteger(0), r.getString(1),
-                                    r.getString(2), r.getString(3), r.getString(4), r.getOffsetDateTime(5),
-                                    r.getOffsetDateTime(6), r.getString(7), r.getString(8),
-                                    QueryText.masked(r.getString(9)))));
-                            return sessions;
-                        }))
-                .onFailure().transform(e -> SqlStates.translate(e, "reading the sessions of " + login.databaseName())));
+        return onServerOf(databaseId, name -> "reading the sessions of " + name, (pool, name) -> pool.preparedQuery(
+                        "SELECT pid, usename, application_name, client_addr::text, state, backend_start, query_start, "
+                                + "wait_event_type, wait_event, left(query, 2000) FROM pg_stat_activity "
+                                + "WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+                                + "ORDER BY backend_start")
+                .execute(Tuple.of(name))
+                .map(rows -> {
+                    List<DatabaseSession> sessions = new ArrayList<>();
+                    rows.forEach(r -> sessions.add(new DatabaseSession(r.getInteger(0), r.getString(1),
+                            r.getString(2), r.getString(3), r.getString(4), r.getOffsetDateTime(5),
+                            r.getOffsetDateTime(6), r.getString(7), r.getString(8), QueryText.masked(r.getString(9)))));
+                    return sessions;
+                }));
     }
 
     /** Ends one session of that database; false when no such session is connected to it. */
     public Uni<Boolean> endSession(UUID databaseId, int pid) {
+        return onServerOf(databaseId, name -> "ending session " + pid, (pool, name) -> pool.preparedQuery(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = $1 AND datname = $2")
+                .execute(Tuple.of(pid, name))
+                .map(rows -> rows.size() == 1 && Boolean.TRUE.equals(rows.iterator().next().getBoolean(0))));
+    }
+
+    /**
+     * One query about an app database, run as the admin of the instance it lives on ({@code query} gets that pool and
+     * the database's name); a failure becomes a problem saying what was being done.
+     */
+    private <T> Uni<T> onServerOf(UUID databaseId, Function<String, String> doing,
+            BiFunction<Pool, String, Uni<T>> query) {
         return provisioner.requireLogin(databaseId).flatMap(login -> instances.admin(login.instanceId())
-                .flatMap(admin -> admin.pool().preparedQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                + "WHERE pid = $1 AND datname = $2")
-                        .execute(Tuple.of(pid, login.databaseName()))
-                        .map(rows -> rows.size() == 1 && Boolean.TRUE.equals(rows.iterator().next().getBoolean(0))))
-                .onFailure().transform(e -> SqlStates.translate(e, "ending session " + pid)));
+                .flatMap(admin -> query.apply(admin.pool(), login.databaseName()))
+                .onFailure().transform(e -> SqlStates.translate(e, doing.apply(login.databaseName()))));
     }
 
     private static List<String> names(Iterable<Row> rows) {
