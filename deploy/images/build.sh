@@ -2,7 +2,7 @@
 # Builds the images Berth runs, without any registry: a Debian bookworm root filesystem made by debootstrap from
 # Debian's package mirror (with PostgreSQL 15, MariaDB and Redis in it: one shared base layer), imported as
 # localhost/berth/base:bookworm, then an offline `podman build` per engine that only adds its entrypoint.
-# The base is built once (--force rebuilds it); an engine image is rebuilt when its directory changed (label
+# --format docker keeps the HEALTHCHECKs (OCI images have none). The base is built once (--force rebuilds it); an engine image is rebuilt when its directory changed (label
 # berth.source holds a hash of its files). Needs root, debootstrap and podman (apt).
 #
 # Usage: deploy/images/build.sh [--force]     Env: BERTH_DEBIAN_MIRROR (default http://deb.debian.org/debian)
@@ -53,7 +53,7 @@ for engine in "${ENGINES[@]}"; do
   image=localhost/berth/$engine:bookworm
   hash=$(source_hash "$engine")
   if [ "$FORCE" = --force ] || ! exists "$image" || [ "$(built_from "$image")" != "$hash" ]; then
-    podman build --network=none --pull=never --label "berth.source=$hash" -t "$image" "$HERE/$engine" >/dev/null
+    podman build --format docker --network=none --pull=never --label "berth.source=$hash" -t "$image" "$HERE/$engine" >/dev/null
     echo "built $image"
   else
     echo "$image exists"
