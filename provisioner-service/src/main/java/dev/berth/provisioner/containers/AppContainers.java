@@ -11,10 +11,6 @@ import dev.berth.provisioner.podman.PodmanClient;
 import dev.berth.provisioner.podman.PodmanException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -105,7 +101,7 @@ public class AppContainers {
         List<EngineContainer> found = new ArrayList<>();
         for (ContainerInfo c : call(() -> runtime.client().list(List.of()))) {
             String engine = engineOf(c.image());
-            if (engine == null || c.label(ContainerLabels.APP) != null) {
+            if (engine == null || c.label(ContainerLabels.APP) != null || c.label(ContainerLabels.INSTANCE) != null) {
                 continue;
             }
             ContainerInfo inspected = call(() -> runtime.client().inspect(c.id()));
@@ -247,7 +243,7 @@ public class AppContainers {
                 throw new ProblemException(ProblemType.INVALID_REQUEST, "host port " + port.hostPort()
                         + " is given twice");
             }
-            if (protocol.equals("tcp") && !free(host(port), port.hostPort())) {
+            if (protocol.equals("tcp") && !HostPorts.free(host(port), port.hostPort())) {
                 throw new ProblemException(ProblemType.PORT_IN_USE, "host port " + host(port) + ":" + port.hostPort()
                         + " is taken by another process or container");
             }
@@ -256,16 +252,6 @@ public class AppContainers {
 
     private static String host(PortMapping port) {
         return port.hostIp() == null || port.hostIp().isBlank() ? "127.0.0.1" : port.hostIp();
-    }
-
-    private static boolean free(String host, int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static String portsOf(Deployment d) {

@@ -5,6 +5,8 @@ import dev.berth.contracts.catalog.ContainerLabels;
 import dev.berth.contracts.events.BerthEvent;
 import dev.berth.contracts.events.ContainerCreated;
 import dev.berth.contracts.events.ContainerDied;
+import dev.berth.contracts.events.InstanceStarted;
+import dev.berth.contracts.events.InstanceStopped;
 import dev.berth.contracts.events.ContainerRemoved;
 import dev.berth.contracts.events.ContainerStarted;
 import dev.berth.contracts.events.ContainerStopped;
@@ -194,6 +196,10 @@ public class ContainerEventWatcher {
     }
 
     static BerthEvent translate(PodmanEvent event, StopRequests stopRequests) {
+        String instance = event.attribute(ContainerLabels.INSTANCE);
+        if (instance != null) {
+            return translateInstance(event, instance, stopRequests);
+        }
         String id = event.id();
         String name = event.attribute("name");
         String app = event.attribute(ContainerLabels.APP);
@@ -205,6 +211,23 @@ public class ContainerEventWatcher {
             case "died", "die" -> stopRequests.consume(id) ? new ContainerStopped(id, name, app)
                     : new ContainerDied(id, name, app, exitCode(event.attribute("containerExitCode")));
             case "remove" -> new ContainerRemoved(id, name, app);
+            default -> null;
+        };
+    }
+
+    /**
+     * A dedicated instance's container: started, or stopped — asked for (through Berth, or a clean exit 0 as after
+     * {@code podman stop}) or not. Its create and remove are announced by the provisioner itself, with more to say.
+     */
+    private static BerthEvent translateInstance(PodmanEvent event, String instance, StopRequests stopRequests) {
+        String name = event.attribute("name");
+        return switch (event.action()) {
+            case "start" -> new InstanceStarted(instance, name);
+            case "died", "die" -> {
+                Integer exit = exitCode(event.attribute("containerExitCode"));
+                boolean requested = stopRequests.consume(event.id()) || Integer.valueOf(0).equals(exit);
+                yield new InstanceStopped(instance, name, requested, exit);
+            }
             default -> null;
         };
     }

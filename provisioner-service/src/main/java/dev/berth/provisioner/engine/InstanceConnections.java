@@ -10,6 +10,7 @@ import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
@@ -73,14 +74,37 @@ public class InstanceConnections {
                     }
                     return new Probe(row.getString("version"), row.getInteger("num"));
                 })
-                .call(found -> catalog.withTransaction(tx -> tx.preparedQuery(
-                                "INSERT INTO instance_endpoints (instance_id, host, port, admin_user, sslmode, pool_size) "
-                                        + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (instance_id) DO UPDATE SET host = $2, "
-                                        + "port = $3, admin_user = $4, sslmode = $5, pool_size = $6, updated_at = now()")
-                        .execute(Tuple.tuple(java.util.List.of(endpoint.instanceId(), endpoint.host(), endpoint.port(),
-                                endpoint.adminUser(), endpoint.sslmode(), poolSize)))
-                        .call(() -> vault.store(tx, "instance", endpoint.instanceId().toString(), ADMIN, password))))
+                .call(found -> catalog.withTransaction(tx -> store(tx, endpoint, password, poolSize, "postgresql")))
                 .invoke(() -> close(endpoint.instanceId()));
+    }
+
+    /** Stores (or replaces) an instance's endpoint and seals its admin password, in the caller's transaction. */
+    public Uni<Void> store(SqlConnection tx, InstanceEndpoint endpoint, String password, int poolSize, String engine) {
+        return tx.preparedQuery("INSERT INTO instance_endpoints (instance_id, host, port, admin_user, sslmode, pool_size, "
+                        + "engine) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (instance_id) DO UPDATE SET host = $2, "
+                        + "port = $3, admin_user = $4, sslmode = $5, pool_size = $6, engine = $7, updated_at = now()")
+                .execute(Tuple.tuple(java.util.List.of(endpoint.instanceId(), endpoint.host(), endpoint.port(),
+                        endpoint.adminUser(), endpoint.sslmode(), poolSize, engine)))
+                .call(() -> vault.store(tx, "instance", endpoint.instanceId().toString(), ADMIN, password))
+                .invoke(() -> close(endpoint.instanceId()))
+                .replaceWithVoid();
+    }
+
+    /** A dedicated instance got another address (its container was recreated or restarted): use it from now on. */
+    public Uni<Void> moved(UUID instanceId, String host) {
+        return catalog.preparedQuery("UPDATE instance_endpoints SET host = $2, updated_at = now() WHERE instance_id = $1 "
+                        + "AND host <> $2").execute(Tuple.of(instanceId, host))
+                .invoke(rows -> {
+                    if (rows.rowCount() > 0) {
+                        close(instanceId);
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /** The admin endpoint of an instance; 404 when the provisioner does not know it. */
+    public Uni<InstanceEndpoint> endpointOf(UUID instanceId) {
+        return endpoint(instanceId);
     }
 
     /** The admin pool of an instance; 404 when the provisioner does not know it. */

@@ -11,7 +11,14 @@ import java.util.Map;
  */
 public record ContainerSpec(String name, String image, Map<String, String> env, Map<String, String> labels,
         List<PortMapping> ports, String network, List<String> aliases, List<String> command,
-        List<VolumeMount> volumes) {
+        List<VolumeMount> volumes, List<SecretMount> secrets, Resources resources, HealthCheck healthCheck) {
+
+    /** An app container: no secrets, no limits, the image's own health check. */
+    public ContainerSpec(String name, String image, Map<String, String> env, Map<String, String> labels,
+            List<PortMapping> ports, String network, List<String> aliases, List<String> command,
+            List<VolumeMount> volumes) {
+        this(name, image, env, labels, ports, network, aliases, command, volumes, null, null, null);
+    }
 
     public ContainerSpec {
         env = env == null ? Map.of() : Map.copyOf(env);
@@ -20,6 +27,20 @@ public record ContainerSpec(String name, String image, Map<String, String> env, 
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
         command = command == null ? List.of() : List.copyOf(command);
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
+        secrets = secrets == null ? List.of() : List.copyOf(secrets);
+    }
+
+    /** A Podman secret mounted as a file at {@code target} (readable by the container's processes only). */
+    public record SecretMount(String source, String target) {
+    }
+
+    /** Limits: memory in bytes and CPUs (1.5 = one and a half cores); null = none. */
+    public record Resources(Long memoryBytes, Double cpus) {
+    }
+
+    /** The health check Podman runs ({@code podman healthcheck run}): {@code test} as in a HEALTHCHECK. */
+    public record HealthCheck(List<String> test, java.time.Duration interval, java.time.Duration timeout,
+            java.time.Duration startPeriod, int retries) {
     }
 
     /** A published port: {@code hostIp:hostPort → containerPort/protocol}. */
@@ -53,6 +74,26 @@ public record ContainerSpec(String name, String image, Map<String, String> env, 
         }
         if (!volumes.isEmpty()) {
             body.put("volumes", volumes.stream().map(v -> Map.of("Name", v.name(), "Dest", v.destination())).toList());
+        }
+        if (!secrets.isEmpty()) {
+            body.put("secrets", secrets.stream().map(m -> Map.of("Source", m.source(), "Target", m.target(),
+                    "Mode", 0444)).toList());
+        }
+        if (resources != null) {
+            Map<String, Object> limits = new LinkedHashMap<>();
+            if (resources.memoryBytes() != null) {
+                limits.put("memory", Map.of("limit", resources.memoryBytes()));
+            }
+            if (resources.cpus() != null) {
+                long period = 100_000;
+                limits.put("cpu", Map.of("quota", Math.round(resources.cpus() * period), "period", period));
+            }
+            body.put("resource_limits", limits);
+        }
+        if (healthCheck != null) {
+            body.put("healthconfig", Map.of("Test", healthCheck.test(), "Interval", healthCheck.interval().toNanos(),
+                    "Timeout", healthCheck.timeout().toNanos(), "StartPeriod", healthCheck.startPeriod().toNanos(),
+                    "Retries", healthCheck.retries()));
         }
         return body;
     }

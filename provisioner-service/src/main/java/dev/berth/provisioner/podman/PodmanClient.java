@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
@@ -145,6 +146,89 @@ public final class PodmanClient implements Closeable {
                 return null;
             }
             throw e;
+        }
+    }
+
+    /**
+     * What running the container's health check once found: Podman's status ({@code healthy}, {@code unhealthy} after
+     * the retries, {@code starting} within the start period) and the check's last output.
+     */
+    public record Health(String status, String output) {
+
+        public boolean healthy() {
+            return "healthy".equals(status);
+        }
+    }
+
+    /**
+     * Runs the container's health check now (what {@code podman healthcheck run} does; without systemd Podman runs no
+     * checks on its own). Null when the container is not running or does not exist.
+     */
+    public Health runHealthCheck(String idOrName) {
+        try {
+            JsonNode result = call(HttpMethod.GET, "/containers/" + segment(idOrName) + "/healthcheck", null);
+            String output = "";
+            JsonNode log = result.path("Log");
+            if (log.isArray() && !log.isEmpty()) {
+                output = log.get(log.size() - 1).path("Output").asText("").strip();
+            }
+            return new Health(result.path("Status").asText(), output);
+        } catch (PodmanException e) {
+            if (e.notFound() || e.conflict()) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** The last {@code lines} lines the container wrote (stdout and stderr), for error messages. */
+    public String logs(String idOrName, int lines) {
+        Request request = http.newRequest(API + "/containers/" + segment(idOrName) + "/logs?stdout=true&stderr=true&tail="
+                + lines).transport(transport).method(HttpMethod.GET).timeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            ContentResponse response = request.send();
+            if (response.getStatus() >= 400) {
+                return "";
+            }
+            return demultiplex(response.getContent());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        } catch (TimeoutException | ExecutionException e) {
+            return "";
+        }
+    }
+
+    /** Docker's log framing (8-byte header: stream, 3 zero bytes, payload length) to plain text. */
+    static String demultiplex(byte[] content) {
+        StringBuilder text = new StringBuilder();
+        int i = 0;
+        while (i + 8 <= content.length && content[i] <= 2 && content[i + 1] == 0) {
+            int size = java.nio.ByteBuffer.wrap(content, i + 4, 4).getInt();
+            int end = Math.min(content.length, i + 8 + size);
+            text.append(new String(content, i + 8, end - i - 8, StandardCharsets.UTF_8));
+            i = end;
+        }
+        return i == 0 ? new String(content, StandardCharsets.UTF_8) : text.toString();
+    }
+
+    // ---- secrets -----------------------------------------------------------------------------------------------
+
+    /** Stores a secret (a file a container can mount); its content never appears in inspect output. */
+    public void createSecret(String name, byte[] content) {
+        Request request = http.newRequest(API + "/secrets/create?name=" + segment(name)).transport(transport)
+                .method(HttpMethod.POST).timeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .body(new BytesRequestContent("application/octet-stream", content));
+        send(request);
+    }
+
+    public void removeSecret(String name) {
+        try {
+            call(HttpMethod.DELETE, "/secrets/" + segment(name), null);
+        } catch (PodmanException e) {
+            if (!e.notFound()) {
+                throw e;
+            }
         }
     }
 
@@ -320,6 +404,14 @@ public final class PodmanClient implements Closeable {
             if (body != null) {
                 request.body(new StringRequestContent("application/json", json.writeValueAsString(body)));
             }
+            return send(request);
+        } catch (JsonProcessingException e) {
+            throw new PodmanException("cannot write the request to Podman: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private JsonNode send(Request request) {
+        try {
             ContentResponse response = request.send();
             String text = response.getContentAsString();
             if (response.getStatus() >= 400) {
@@ -403,7 +495,8 @@ public final class PodmanClient implements Closeable {
         return new ContainerInfo(c.path("Id").asText(), c.path("Name").asText().replaceFirst("^/", ""),
                 c.path("ImageName").asText(c.path("Image").asText()), state.path("Status").asText(),
                 state.path("ExitCode").isMissingNode() ? null : state.path("ExitCode").asInt(),
-                strings(c.path("Config").path("Labels")), env, time(c.path("Created")), addresses, ports);
+                strings(c.path("Config").path("Labels")), env, time(c.path("Created")), addresses, ports,
+                time(state.path("StartedAt")));
     }
 
     private static ContainerInfo fromList(JsonNode c) {
@@ -414,7 +507,7 @@ public final class PodmanClient implements Closeable {
                 p.path("host_port").asInt(), p.path("container_port").asInt(), p.path("protocol").asText("tcp"))));
         return new ContainerInfo(c.path("Id").asText(), name, c.path("Image").asText(), c.path("State").asText(),
                 c.path("ExitCode").isMissingNode() ? null : c.path("ExitCode").asInt(), strings(c.path("Labels")),
-                Map.of(), time(c.path("Created")), Map.of(), ports);
+                Map.of(), time(c.path("Created")), Map.of(), ports, null);
     }
 
     private static PodmanEvent toEvent(JsonNode e) {

@@ -1,14 +1,20 @@
 package dev.berth.registry.api;
 
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.provisioning.DedicatedInstance;
+import dev.berth.contracts.provisioning.InstanceStats;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.repository.InstanceRepository;
 import dev.berth.registry.service.Adoption;
+import dev.berth.registry.service.DedicatedInstances;
 import dev.berth.registry.service.InstanceCatalog;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,7 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** Database servers Berth knows. Registering and removing them comes with the provisioning work. */
+/** Database servers Berth knows: the default one, external servers, and dedicated instances Berth runs. */
 @Path("/api/instances")
 @Produces(MediaType.APPLICATION_JSON)
 public class InstanceResource {
@@ -47,13 +53,98 @@ public class InstanceResource {
                         paging.size(), total)));
     }
 
+    /**
+     * Both kinds of {@code POST /api/instances}: with {@code host} an external server to register, without it a
+     * dedicated instance to run.
+     */
+    public record CreateRequest(String name, String engine, String environment, String version, String memoryLimit,
+            Double cpuLimit, Boolean exposePort, Integer port, String host, String adminUser, String adminPassword,
+            String sslmode, Boolean shared, Integer poolSize) {
+
+        @Override
+        public String toString() {
+            return "CreateRequest[" + name + ", " + (host == null ? engine : "external " + host) + "]";
+        }
+    }
+
+    /** A new dedicated instance: the catalog's view and, this once, how to reach it as its admin. */
+    public record CreatedInstance(InstanceView instance, DedicatedInstance admin, ConnectionInfo connection) {
+    }
+
+    /** Where the instance answers: on the data network by name, and on the host when published. */
+    public record ConnectionInfo(String host, int port, String hostAddress, Integer hostPort, String adminUser,
+            String adminPassword) {
+
+        @Override
+        public String toString() {
+            return "ConnectionInfo[" + host + ":" + port + "]";
+        }
+    }
+
+    @Inject
+    DedicatedInstances dedicated;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Register an external PostgreSQL server",
-            description = "The provisioner connects as the admin first; 422 with the reason when it cannot.")
-    public Uni<Response> register(InstanceCatalog.Registration registration) {
-        return catalog.register(registration).map(id -> Response.created(URI.create("/api/instances/" + id))
-                .entity(Map.of("id", id)).build());
+    @Operation(summary = "Run a dedicated instance, or register an external PostgreSQL server",
+            description = "Without host: a container {name}-{environment}-{engine} from Berth's image for the engine, "
+                    + "with a data volume, on the data network, published on 127.0.0.1 when exposePort (or port) is "
+                    + "given; answers 201 when it is healthy, with the generated admin password (shown once). With "
+                    + "host: the provisioner connects as the admin first; 422 with the reason when it cannot.")
+    public Uni<Response> create(CreateRequest r) {
+        if (r == null) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "a JSON body is required");
+        }
+        if (r.host() != null) {
+            if (r.engine() != null && !r.engine().equals("postgresql")) {
+                throw new ProblemException(ProblemType.INVALID_REQUEST, "only PostgreSQL servers can be registered "
+                        + "as external instances; run other engines as dedicated instances (without host)");
+            }
+            return catalog.register(new InstanceCatalog.Registration(r.name(), r.host(), r.port(), r.adminUser(),
+                            r.adminPassword(), r.sslmode(), r.shared(), r.poolSize()))
+                    .map(id -> Response.created(URI.create("/api/instances/" + id)).entity(Map.of("id", id)).build());
+        }
+        return dedicated.create(new DedicatedInstances.Request(r.name(), r.engine(), r.environment(), r.version(),
+                        r.memoryLimit(), r.cpuLimit(), r.exposePort(), r.port()), null)
+                .flatMap(created -> view(created.id()).map(view -> Response.created(URI.create("/api/instances/"
+                        + created.id())).entity(new CreatedInstance(view, created.instance().withoutPassword(),
+                        new ConnectionInfo(view.host(), view.port(), view.hostPort() == null ? null : "127.0.0.1",
+                                view.hostPort(), created.instance().adminUser(),
+                                created.instance().adminPassword()))).build()));
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One instance")
+    public Uni<InstanceView> get(@PathParam("id") UUID id) {
+        return view(id);
+    }
+
+    @POST
+    @Path("/{id}/{action: start|stop|restart}")
+    @Operation(summary = "Start, stop or restart a dedicated instance",
+            description = "start and restart answer when the health check passes (503 with the reason if it does "
+                    + "not); stop when the server has shut down.")
+    public Uni<InstanceView> act(@PathParam("id") UUID id, @PathParam("action") String action) {
+        return dedicated.act(id, action).flatMap(v -> view(id));
+    }
+
+    @GET
+    @Path("/{id}/stats")
+    @Operation(summary = "A dedicated instance's figures",
+            description = "CPU, memory and uptime from Podman; data size and client connections from the server.")
+    public Uni<InstanceStats> stats(@PathParam("id") UUID id) {
+        return dedicated.stats(id);
+    }
+
+    @WithSession
+    Uni<InstanceView> view(UUID id) {
+        return instances.findById(id).map(i -> {
+            if (i == null) {
+                throw new ProblemException(ProblemType.NOT_FOUND, "no instance " + id);
+            }
+            return InstanceView.of(i);
+        });
     }
 
     @Inject
@@ -82,8 +173,13 @@ public class InstanceResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Remove an instance that has no app databases left")
-    public Uni<Response> remove(@PathParam("id") UUID id) {
-        return catalog.remove(id).map(v -> Response.noContent().build());
+    @Operation(summary = "Remove an instance",
+            description = "A dedicated instance: refused (409) while live apps use databases on it unless force=true; "
+                    + "its container goes, and its data volume unless keepVolume=true. An external one: only when no "
+                    + "app databases are left on it.")
+    public Uni<Response> remove(@PathParam("id") UUID id, @QueryParam("keepVolume") @DefaultValue("false")
+            boolean keepVolume, @QueryParam("force") @DefaultValue("false") boolean force) {
+        return view(id).flatMap(i -> i.dedicated() ? dedicated.remove(id, keepVolume, force) : catalog.remove(id))
+                .map(v -> Response.noContent().build());
     }
 }

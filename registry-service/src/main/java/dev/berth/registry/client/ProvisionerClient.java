@@ -2,6 +2,9 @@ package dev.berth.registry.client;
 
 import dev.berth.contracts.problem.ProblemResponses;
 import dev.berth.contracts.provisioning.DatabaseFigures;
+import dev.berth.contracts.provisioning.DedicatedInstance;
+import dev.berth.contracts.provisioning.DedicatedInstanceRequest;
+import dev.berth.contracts.provisioning.InstanceStats;
 import dev.berth.contracts.provisioning.DatabaseSession;
 import dev.berth.contracts.provisioning.ProvisionRequest;
 import dev.berth.contracts.provisioning.ProvisionedLogin;
@@ -151,4 +154,24 @@ public interface ProvisionerClient {
     @GET
     @Path("/containers/engines")
     Uni<List<EngineContainer>> engines();
+
+    @PUT
+    @Path("/instances/{id}/container")
+    Uni<DedicatedInstance> runInstance(@PathParam("id") UUID id, DedicatedInstanceRequest request);
+
+    @GET
+    @Path("/instances/{id}/container")
+    Uni<DedicatedInstance> instanceContainer(@PathParam("id") UUID id);
+
+    @POST
+    @Path("/instances/{id}/container/{action}")
+    Uni<DedicatedInstance> instanceAction(@PathParam("id") UUID id, @PathParam("action") String action);
+
+    @GET
+    @Path("/instances/{id}/container/stats")
+    Uni<InstanceStats> instanceStats(@PathParam("id") UUID id);
+
+    @DELETE
+    @Path("/instances/{id}/container")
+    Uni<Void> removeInstance(@PathParam("id") UUID id, @QueryParam("keepVolume") boolean keepVolume);
 }

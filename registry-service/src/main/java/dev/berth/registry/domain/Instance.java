@@ -31,6 +31,34 @@ public class Instance {
     @Column(name = "is_shared")
     public boolean shared;
 
+    /** A server Berth runs in a container (else the default or an external one). */
+    public boolean dedicated;
+
+    public String environment;
+
+    public String container;
+
+    public String image;
+
+    public String version;
+
+    @Column(name = "host_port")
+    public Integer hostPort;
+
+    @Column(name = "memory_bytes")
+    public Long memoryBytes;
+
+    public Double cpus;
+
+    @Column(name = "made_for_app")
+    public UUID madeForApp;
+
+    @Column(name = "status_detail")
+    public String statusDetail;
+
+    @Column(name = "updated_at", insertable = false, updatable = false)
+    public OffsetDateTime updatedAt;
+
     @Column(name = "created_at", insertable = false, updatable = false)
     public OffsetDateTime createdAt;
 }

@@ -5,6 +5,10 @@ public final class ContainerLabels {
 
     /** Which Berth made or admitted the container ({@code berth.containers.owner}); the watcher follows these. */
     public static final String OWNER = "berth.owner";
+    /** On a dedicated instance's container: the instance's id. */
+    public static final String INSTANCE = "berth.instance";
+    /** On a dedicated instance's container: its engine ({@code postgresql}, {@code mariadb}, …). */
+    public static final String ENGINE = "berth.engine";
     /** The app the container belongs to. */
     public static final String APP = "berth.app";
     /**

@@ -9,8 +9,9 @@ public sealed interface BerthEvent
         permits DatabaseProvisioned, DatabaseDropped, ContainerCreated, ContainerStarted, ContainerStopped,
         ContainerDied, ContainerRemoved, BackupCompleted,
         BackupFailed, CredentialsRotated, DatabaseDeletionRequested, BackupStarted, BackupVerificationChanged,
-        RestorePhaseChanged {
+        RestorePhaseChanged, InstanceCreated, InstanceStarted, InstanceStopped, InstanceHealthy, InstanceUnhealthy,
+        InstanceRemoved {
 
-    /** The id of the database, container or backup this event is about; also the Kafka record key. */
+    /** The id of the database, container, backup or instance this event is about; also the Kafka record key. */
     String aggregateId();
 }

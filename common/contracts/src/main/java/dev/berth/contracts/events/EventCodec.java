@@ -28,7 +28,8 @@ public final class EventCodec {
                     ContainerStopped.class, ContainerDied.class, ContainerRemoved.class,
                     BackupCompleted.class, BackupFailed.class, CredentialsRotated.class,
                     DatabaseDeletionRequested.class, BackupStarted.class, BackupVerificationChanged.class,
-                    RestorePhaseChanged.class)
+                    RestorePhaseChanged.class, InstanceCreated.class, InstanceStarted.class, InstanceStopped.class,
+                    InstanceHealthy.class, InstanceUnhealthy.class, InstanceRemoved.class)
             .stream().collect(Collectors.toUnmodifiableMap(EventEnvelope::typeOf, Function.identity()));
 
     private static final String JSON = "application/json";

@@ -8,9 +8,10 @@ public final class Topics {
     public static final String DATABASES = "berth.databases.v1";
     public static final String CONTAINERS = "berth.containers.v1";
     public static final String BACKUPS = "berth.backups.v1";
+    public static final String INSTANCES = "berth.instances.v1";
 
     /** Every topic Berth uses; the harness and the embedded run create them up front. */
-    public static final List<String> ALL = List.of(DATABASES, CONTAINERS, BACKUPS);
+    public static final List<String> ALL = List.of(DATABASES, CONTAINERS, BACKUPS, INSTANCES);
 
     private Topics() {
     }
@@ -30,6 +31,9 @@ public final class Topics {
         }
         if (type.getSimpleName().startsWith("Backup") || type == RestorePhaseChanged.class) {
             return BACKUPS;
+        }
+        if (type.getSimpleName().startsWith("Instance")) {
+            return INSTANCES;
         }
         throw new IllegalArgumentException("no topic for " + type.getSimpleName());
     }

@@ -18,4 +18,9 @@ public record Problem(URI type, String title, int status, String detail, String 
     public static Problem of(ProblemType type, String detail) {
         return new Problem(URI.create(BASE + type.slug()), type.title(), type.status(), detail, null);
     }
+
+    /** Whether this problem is of that type (problems relayed from another service keep their type). */
+    public boolean is(ProblemType kind) {
+        return type != null && type.toString().equals(BASE + kind.slug());
+    }
 }

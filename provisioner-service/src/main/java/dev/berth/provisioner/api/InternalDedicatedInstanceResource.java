@@ -1,0 +1,84 @@
+package dev.berth.provisioner.api;
+
+import dev.berth.contracts.provisioning.DedicatedInstance;
+import dev.berth.contracts.provisioning.DedicatedInstanceRequest;
+import dev.berth.contracts.provisioning.InstanceStats;
+import dev.berth.provisioner.instances.InstanceContainers;
+import dev.berth.provisioner.instances.InstanceLifecycle;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Called by the registry: the container of a dedicated instance. Blocking (Podman, and waiting for health). */
+@Path("/internal/instances/{id}/container")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class InternalDedicatedInstanceResource {
+
+    @Inject
+    InstanceContainers containers;
+
+    @Inject
+    InstanceLifecycle lifecycle;
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Run a dedicated instance",
+            description = "Secret, volume and container, started and healthy; the admin password is in this answer "
+                    + "only. A failure removes what was made.")
+    public DedicatedInstance create(@PathParam("id") UUID id, DedicatedInstanceRequest request) {
+        return containers.create(id, request);
+    }
+
+    @GET
+    @Operation(summary = "The instance's container as Podman reports it, and its health")
+    public DedicatedInstance get(@PathParam("id") UUID id) {
+        return lifecycle.get(id);
+    }
+
+    @POST
+    @Path("/start")
+    @Operation(summary = "Start and wait until healthy")
+    public DedicatedInstance start(@PathParam("id") UUID id) {
+        return lifecycle.start(id);
+    }
+
+    @POST
+    @Path("/stop")
+    @Operation(summary = "Stop cleanly (killed after berth.instances.stop-timeout)")
+    public DedicatedInstance stop(@PathParam("id") UUID id) {
+        return lifecycle.stop(id);
+    }
+
+    @POST
+    @Path("/restart")
+    @Operation(summary = "Restart and wait until healthy")
+    public DedicatedInstance restart(@PathParam("id") UUID id) {
+        return lifecycle.restart(id);
+    }
+
+    @GET
+    @Path("/stats")
+    @Operation(summary = "CPU, memory and uptime from Podman; data size and connections from the engine")
+    public InstanceStats stats(@PathParam("id") UUID id) {
+        return lifecycle.stats(id);
+    }
+
+    @DELETE
+    @Operation(summary = "Remove the container and its secret, and the volume unless keepVolume")
+    public void remove(@PathParam("id") UUID id, @QueryParam("keepVolume") @DefaultValue("false") boolean keepVolume) {
+        containers.remove(id, keepVolume);
+    }
+}

@@ -1,0 +1,216 @@
+package dev.berth.provisioner.instances;
+
+import dev.berth.contracts.catalog.ContainerLabels;
+import dev.berth.contracts.catalog.Engine;
+import dev.berth.contracts.events.InstanceCreated;
+import dev.berth.contracts.events.InstanceRemoved;
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.provisioning.DedicatedInstance;
+import dev.berth.contracts.provisioning.DedicatedInstanceRequest;
+import dev.berth.provisioner.config.InstancesConfig;
+import dev.berth.provisioner.containers.ContainerRuntime;
+import dev.berth.provisioner.containers.HostPorts;
+import dev.berth.provisioner.containers.StopRequests;
+import dev.berth.provisioner.engine.InstanceEndpoint;
+import dev.berth.provisioner.podman.ContainerInfo;
+import dev.berth.provisioner.podman.ContainerSpec;
+import dev.berth.provisioner.podman.PodmanClient;
+import dev.berth.provisioner.podman.PodmanException;
+import dev.berth.provisioner.service.Passwords;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * Makes and removes dedicated instances on Berth's Podman: a secret with the generated admin password, a named
+ * volume, the container on the data network (its name as alias), started and awaited until its health check passes,
+ * then recorded with its {@code InstanceCreated} event. Each step that succeeded is undone, in reverse, when a
+ * later one fails, so a refused or failed create leaves nothing. Blocking.
+ */
+@ApplicationScoped
+public class InstanceContainers {
+
+    private static final Logger LOG = Logger.getLogger(InstanceContainers.class);
+    private static final Pattern CONTAINER = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+    private static final String SECRET_PATH = "/run/secrets/berth-admin-password";
+
+    @Inject
+    ContainerRuntime runtime;
+
+    @Inject
+    EngineDrivers drivers;
+
+    @Inject
+    InstanceRecords records;
+
+    @Inject
+    InstanceHealth health;
+
+    @Inject
+    StopRequests stopRequests;
+
+    @Inject
+    InstancesConfig config;
+
+    public DedicatedInstance create(UUID id, DedicatedInstanceRequest request) {
+        validate(request);
+        EngineDriver driver = drivers.of(request.engine());
+        InstancesConfig.Image image = image(request);
+        PodmanClient podman = runtime.client();
+        String container = request.container();
+        String volume = container + "-data";
+        String secret = runtime.config().owner() + "-" + container + "-admin";
+        refuseWhatExists(podman, image.image(), container, volume, request.hostPort());
+        runtime.ensureNetwork();
+        long started = System.nanoTime();
+        String password = Passwords.generate();
+        Deque<Runnable> undo = new ArrayDeque<>();
+        try {
+            podman.createSecret(secret, password.getBytes(StandardCharsets.UTF_8));
+            undo.push(() -> podman.removeSecret(secret));
+            Map<String, String> labels = labels(id, request.engine());
+            podman.createVolume(volume, labels);
+            undo.push(() -> podman.removeVolume(volume));
+            String containerId = podman.create(spec(request, driver, image.image(), volume, secret, labels));
+            undo.push(() -> podman.remove(containerId, Duration.ZERO));
+            start(podman, containerId, request);
+            health.awaitHealthy(podman, container, config.readyTimeout());
+            String address = health.address(podman.inspect(containerId));
+            InstanceEndpoint endpoint = new InstanceEndpoint(id, address, request.engine().port(), driver.adminUser(),
+                    "prefer");
+            driver.figures(endpoint, password).await().atMost(Duration.ofSeconds(30)); // the admin login works
+            records.created(new InstanceRecords.Record(id, request.name(), request.environment(), request.engine(),
+                            container, containerId, image.image(), image.version(), volume, secret, request.hostPort(),
+                            request.memoryBytes(), request.cpus(), "healthy"), endpoint, password,
+                    new InstanceCreated(id.toString(), request.name(), request.engine().wire(), container,
+                            request.hostPort()));
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            LOG.infof("instance %s (%s) healthy in %d ms", container, request.engine().wire(), millis);
+            return new DedicatedInstance(id.toString(), request.engine(), container, containerId, image.image(),
+                    image.version(), volume, address, request.engine().port(), request.hostPort(), driver.adminUser(),
+                    password, "running", "healthy", millis);
+        } catch (RuntimeException e) {
+            LOG.warnf("instance %s was not created (%s); removing what was made", container, e.getMessage());
+            while (!undo.isEmpty()) {
+                try {
+                    undo.pop().run();
+                } catch (RuntimeException cleanup) {
+                    LOG.errorf("could not undo a step of creating %s: %s", container, cleanup.getMessage());
+                }
+            }
+            if (e instanceof PodmanException podmanFailure) {
+                throw ContainerRuntime.unavailable(podmanFailure);
+            }
+            throw e;
+        }
+    }
+
+    /** Removes the container and its secret, and the volume unless {@code keepVolume}; then forgets the instance. */
+    public void remove(UUID id, boolean keepVolume) {
+        InstanceRecords.Record r = records.require(id);
+        PodmanClient podman = runtime.client();
+        try {
+            stopRequests.note(r.containerId());
+            podman.remove(r.container(), config.stopTimeout());
+            if (!keepVolume) {
+                podman.removeVolume(r.volume());
+            }
+            podman.removeSecret(r.secret());
+        } catch (PodmanException e) {
+            throw ContainerRuntime.unavailable(e);
+        }
+        records.removed(id, new InstanceRemoved(id.toString(), r.container(), keepVolume));
+        LOG.infof("instance %s removed (%s)", r.container(), keepVolume ? "volume " + r.volume() + " kept"
+                : "with its volume");
+    }
+
+    private void start(PodmanClient podman, String containerId, DedicatedInstanceRequest request) {
+        try {
+            podman.start(containerId);
+        } catch (PodmanException e) {
+            if (e.getMessage() != null && e.getMessage().contains("address already in use")) {
+                throw new ProblemException(ProblemType.PORT_IN_USE, "host port 127.0.0.1:" + request.hostPort()
+                        + " was taken while the instance was being made");
+            }
+            throw e;
+        }
+    }
+
+    private ContainerSpec spec(DedicatedInstanceRequest r, EngineDriver driver, String image, String volume,
+            String secret, Map<String, String> labels) {
+        List<ContainerSpec.PortMapping> ports = r.hostPort() == null ? List.of()
+                : List.of(new ContainerSpec.PortMapping("127.0.0.1", r.hostPort(), r.engine().port(), "tcp"));
+        return new ContainerSpec(r.container(), image, driver.env(SECRET_PATH, r.memoryBytes()), labels, ports,
+                runtime.config().network(), List.of(r.container()), List.of(),
+                List.of(new ContainerSpec.VolumeMount(volume, driver.dataPath())),
+                List.of(new ContainerSpec.SecretMount(secret, SECRET_PATH)),
+                new ContainerSpec.Resources(r.memoryBytes(), r.cpus()),
+                new ContainerSpec.HealthCheck(driver.healthTest(), config.healthInterval(), Duration.ofSeconds(5),
+                        config.readyTimeout(), 3));
+    }
+
+    private Map<String, String> labels(UUID id, Engine engine) {
+        return Map.of(ContainerLabels.OWNER, runtime.config().owner(), ContainerLabels.INSTANCE, id.toString(),
+                ContainerLabels.ENGINE, engine.wire());
+    }
+
+    private InstancesConfig.Image image(DedicatedInstanceRequest request) {
+        InstancesConfig.Image image = drivers.image(request.engine());
+        String wanted = request.version();
+        if (wanted != null && !wanted.isBlank() && !sameMajor(wanted, image.version())) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "this host runs " + request.engine().wire() + " "
+                    + image.version() + " (" + image.image() + "); version " + wanted + " is not available");
+        }
+        return image;
+    }
+
+    /** The versions agree as far as both go: "15" matches "15.4", "10.11" matches "10.11.6" but not "11.4". */
+    static boolean sameMajor(String wanted, String have) {
+        String[] w = wanted.strip().split("\\.");
+        String[] h = have.strip().split("\\.");
+        for (int i = 0; i < Math.min(w.length, h.length); i++) {
+            if (!w[i].equals(h[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void refuseWhatExists(PodmanClient podman, String image, String container, String volume,
+            Integer hostPort) {
+        if (!podman.imageExists(image)) {
+            throw new ProblemException(ProblemType.IMAGE_MISSING, "the image " + image + " is not on this host (no "
+                    + "registry is used): deploy/images/build.sh builds Berth's, or load one with podman load");
+        }
+        if (podman.inspect(container) != null) {
+            throw new ProblemException(ProblemType.CONFLICT, "a container named " + container + " exists already");
+        }
+        if (podman.volumeExists(volume)) {
+            throw new ProblemException(ProblemType.CONFLICT, "the volume " + volume + " is left from an earlier "
+                    + "instance of that name: remove it (podman volume rm " + volume + ") or choose another name");
+        }
+        if (hostPort != null && !HostPorts.free("127.0.0.1", hostPort)) {
+            throw new ProblemException(ProblemType.PORT_IN_USE, "host port 127.0.0.1:" + hostPort
+                    + " is taken by another process or container");
+        }
+    }
+
+    private static void validate(DedicatedInstanceRequest r) {
+        if (r == null || r.engine() == null || r.container() == null || !CONTAINER.matcher(r.container()).matches()) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "engine and container (lower-case letters, digits "
+                    + "and '-') are required");
+        }
+        if (r.hostPort() != null && (r.hostPort() < 1024 || r.hostPort() > 65535)) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "hostPort must be between 1024 and 65535");
+        }
+    }
+}

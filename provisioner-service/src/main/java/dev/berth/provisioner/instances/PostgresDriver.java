@@ -1,0 +1,68 @@
+package dev.berth.provisioner.instances;
+
+import dev.berth.contracts.catalog.Engine;
+import dev.berth.provisioner.engine.InstanceEndpoint;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgConnection;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** PostgreSQL in {@code localhost/berth/postgres}: superuser {@code postgres}, data in /data/postgres. */
+@ApplicationScoped
+public class PostgresDriver implements EngineDriver {
+
+    @Inject
+    Vertx vertx;
+
+    @Override
+    public Engine engine() {
+        return Engine.POSTGRESQL;
+    }
+
+    @Override
+    public String adminUser() {
+        return "postgres";
+    }
+
+    @Override
+    public String dataPath() {
+        return "/data/postgres";
+    }
+
+    @Override
+    public Map<String, String> env(String passwordFile, Long memoryBytes) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("POSTGRES_PASSWORD_FILE", passwordFile);
+        if (memoryBytes != null) {
+            env.put("BERTH_MEMORY_LIMIT", String.valueOf(memoryBytes));
+        }
+        return env;
+    }
+
+    @Override
+    public List<String> healthTest() {
+        return List.of("CMD", "/usr/local/bin/berth-health");
+    }
+
+    @Override
+    public Uni<EngineFigures> figures(InstanceEndpoint endpoint, String password) {
+        PgConnectOptions options = new PgConnectOptions().setHost(endpoint.host()).setPort(endpoint.port())
+                .setUser(endpoint.adminUser()).setPassword(password).setDatabase("postgres")
+                .setSslMode(SslMode.PREFER).setTrustAll(true).setConnectTimeout(5000);
+        return PgConnection.connect(vertx, options).flatMap(connection -> connection.query(
+                        "SELECT (SELECT sum(pg_database_size(oid))::bigint FROM pg_database), (SELECT count(*)::int "
+                                + "FROM pg_stat_activity WHERE backend_type = 'client backend') - 1").execute()
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new EngineFigures(row.getLong(0), row.getInteger(1));
+                })
+                .eventually(connection::close));
+    }
+}

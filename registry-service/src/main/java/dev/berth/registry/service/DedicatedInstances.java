@@ -1,0 +1,207 @@
+package dev.berth.registry.service;
+
+import static dev.berth.registry.service.ProvisionerCalls.guarded;
+
+import dev.berth.contracts.catalog.Engine;
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
+import dev.berth.contracts.problem.SqlStates;
+import dev.berth.contracts.provisioning.DedicatedInstance;
+import dev.berth.contracts.provisioning.DedicatedInstanceRequest;
+import dev.berth.contracts.provisioning.InstanceStats;
+import dev.berth.registry.client.ProvisionerClient;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+/**
+ * Dedicated instances: database servers Berth runs in containers, named in the catalog as their container is,
+ * {@code name-environment-engine} (so one app name can have a PostgreSQL and a Redis, or a staging and a production
+ * server). The registry checks the request, writes the
+ * instance ({@code creating}) and leases a host port if one is wanted, then the provisioner makes and starts the
+ * container; a failure anywhere removes the row and the lease again (the provisioner removes what it made).
+ */
+@ApplicationScoped
+public class DedicatedInstances {
+
+    private static final Logger LOG = Logger.getLogger(DedicatedInstances.class);
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+    private static final List<String> ENVIRONMENTS = List.of("production", "staging", "development");
+    private static final int PORT_ATTEMPTS = 8;
+
+    /** {@code POST /api/instances} for a dedicated instance. */
+    public record Request(String name, String engine, String environment, String version, String memoryLimit,
+            Double cpuLimit, Boolean exposePort, Integer port) {
+    }
+
+    /** What was made: the catalog's view, and the admin credentials (shown once). */
+    public record Created(UUID id, String container, DedicatedInstance instance) {
+    }
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    PortLeases leases;
+
+    @Inject
+    @RestClient
+    ProvisionerClient provisioner;
+
+    public Uni<Created> create(Request r, UUID madeForApp) {
+        Checked c = check(r);
+        UUID id = UUID.randomUUID();
+        return pool.preparedQuery("INSERT INTO instances (id, name, engine, host, port, admin_user, status, dedicated, "
+                        + "environment, container, memory_bytes, cpus, made_for_app) VALUES ($1, $2, $3, $4, $5, '', "
+                        + "'creating', true, $6, $7, $8, $9, $10)")
+                .execute(Tuple.tuple(Arrays.asList(id, c.container(), c.engine().wire(), c.container(), c.engine().port(),
+                        c.environment(), c.container(), c.memory(), c.cpus(), madeForApp)))
+                .onFailure(e -> SqlStates.is(e, SqlStates.UNIQUE_VIOLATION)).transform(e -> new ProblemException(
+                        ProblemType.CONFLICT, "an instance " + c.container() + " exists already"))
+                .chain(() -> run(id, c, new HashSet<>(), 1))
+                .call(made -> pool.preparedQuery("UPDATE instances SET status = 'ready', admin_user = $2, image = $3, "
+                                + "version = $4, host_port = $5, updated_at = now() WHERE id = $1")
+                        .execute(Tuple.tuple(Arrays.asList(id, made.adminUser(), made.image(), made.version(),
+                                made.hostPort()))))
+                .map(made -> new Created(id, c.container(), made))
+                .onFailure().call(e -> forget(id, e));
+    }
+
+    /** Leases a port (when asked) and has the provisioner run the instance; a port found taken → the next one. */
+    private Uni<DedicatedInstance> run(UUID id, Checked c, Set<Integer> skip, int attempt) {
+        Uni<Integer> port = !c.expose() ? Uni.createFrom().nullItem()
+                : c.port() != null ? leases.lease(id, c.port()) : leases.leaseFree(id, c.engine(), skip);
+        return port.flatMap(hostPort -> guarded(provisioner.runInstance(id, new DedicatedInstanceRequest(c.name(),
+                        c.environment(), c.engine(), c.container(), c.version(), c.memory(), c.cpus(), hostPort)))
+                .onFailure(e -> hostPort != null && c.port() == null && attempt < PORT_ATTEMPTS && portTaken(e))
+                .recoverWithUni(() -> {
+                    skip.add(hostPort);
+                    LOG.infof("host port %d is taken on this host; %s tries the next one", hostPort, c.container());
+                    return leases.release(id).chain(() -> run(id, c, skip, attempt + 1));
+                }));
+    }
+
+    private Uni<Void> forget(UUID id, Throwable cause) {
+        LOG.debugf("instance %s not created: %s", id, cause.getMessage());
+        return pool.preparedQuery("DELETE FROM instances WHERE id = $1 AND status = 'creating'").execute(Tuple.of(id))
+                .replaceWithVoid(); // the lease goes with it (ON DELETE CASCADE)
+    }
+
+    public Uni<DedicatedInstance> act(UUID id, String action) {
+        return requireDedicated(id).chain(() -> guarded(provisioner.instanceAction(id, action)))
+                .call(view -> status(id, statusOf(view), null));
+    }
+
+    public Uni<InstanceStats> stats(UUID id) {
+        return requireDedicated(id).chain(() -> guarded(provisioner.instanceStats(id)));
+    }
+
+    /**
+     * Refused while app databases on it are bound to live apps, unless {@code force}; then the container goes (and
+     * the volume unless {@code keepVolume}) and the catalog forgets the instance and its databases.
+     */
+    public Uni<Void> remove(UUID id, boolean keepVolume, boolean force) {
+        return requireDedicated(id)
+                .chain(() -> pool.preparedQuery("SELECT count(*) FROM app_databases d JOIN apps a ON a.database_id = d.id "
+                        + "AND a.removed_at IS NULL WHERE d.instance_id = $1").execute(Tuple.of(id)))
+                .invoke(rows -> {
+                    long bound = rows.iterator().next().getLong(0);
+                    if (bound > 0 && !force) {
+                        throw new ProblemException(ProblemType.CONFLICT, bound + " live app(s) use databases on this "
+                                + "instance; remove them first, or delete with force=true");
+                    }
+                })
+                .chain(() -> status(id, "removing", null))
+                .chain(() -> guarded(provisioner.removeInstance(id, keepVolume))
+                        .onFailure(e -> e instanceof ProblemException p && p.problem().status() == 404)
+                        .recoverWithNull())
+                .chain(() -> pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM app_databases WHERE instance_id = $1")
+                        .execute(Tuple.of(id))
+                        .chain(() -> tx.preparedQuery("DELETE FROM instances WHERE id = $1").execute(Tuple.of(id)))))
+                .replaceWithVoid();
+    }
+
+    /** A status from the instance's events or an action (ignored for instances the catalog no longer has). */
+    public Uni<Void> status(UUID id, String status, String detail) {
+        return pool.preparedQuery("UPDATE instances SET status = $2, status_detail = $3, updated_at = now() "
+                        + "WHERE id = $1 AND dedicated AND status NOT IN ('creating', 'removing')")
+                .execute(Tuple.of(id, status, detail)).replaceWithVoid();
+    }
+
+    private Uni<Row> requireDedicated(UUID id) {
+        return pool.preparedQuery("SELECT dedicated, status FROM instances WHERE id = $1").execute(Tuple.of(id))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new ProblemException(ProblemType.NOT_FOUND, "no instance " + id);
+                    }
+                    Row row = rows.iterator().next();
+                    if (!row.getBoolean("dedicated")) {
+                        throw new ProblemException(ProblemType.CONFLICT, "instance " + id + " is not run by Berth "
+                                + "(it is the default or an external server): it cannot be started, stopped or "
+                                + "measured here");
+                    }
+                    if ("creating".equals(row.getString("status"))) {
+                        throw new ProblemException(ProblemType.CONFLICT, "instance " + id + " is still being created");
+                    }
+                    return row;
+                });
+    }
+
+    private static String statusOf(DedicatedInstance view) {
+        if (!"running".equals(view.state())) {
+            return "stopped";
+        }
+        return "healthy".equals(view.health()) ? "ready" : view.health();
+    }
+
+    private static boolean portTaken(Throwable e) {
+        return e instanceof ProblemException p && p.problem().is(ProblemType.PORT_IN_USE);
+    }
+
+    /** A request after checking: every value valid, defaults filled in. */
+    private record Checked(String name, Engine engine, String environment, String container, String version,
+            Long memory, Double cpus, boolean expose, Integer port) {
+    }
+
+    private static Checked check(Request r) {
+        if (r == null || r.name() == null || r.name().length() > 40 || !NAME.matcher(r.name()).matches()) {
+            throw new ProblemException(ProblemType.INVALID_NAME, "name must be 1–40 characters: lower-case letters, "
+                    + "digits and single hyphens between them, starting with a letter");
+        }
+        Engine engine;
+        try {
+            engine = Engine.of(r.engine());
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, e.getMessage());
+        }
+        String environment = r.environment() == null ? "production" : r.environment();
+        if (!ENVIRONMENTS.contains(environment)) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "environment must be one of " + ENVIRONMENTS
+                    + ", not '" + environment + "'");
+        }
+        if (r.version() != null && !r.version().matches("\\d+(\\.\\d+){0,2}")) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "version is a number such as 15 or 10.11");
+        }
+        boolean expose = Boolean.TRUE.equals(r.exposePort()) || r.port() != null;
+        if (r.port() != null && (r.port() < 1024 || r.port() > 65535)) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "port must be between 1024 and 65535");
+        }
+        if (Boolean.FALSE.equals(r.exposePort()) && r.port() != null) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "port is given but exposePort is false");
+        }
+        return new Checked(r.name(), engine, environment, r.name() + "-" + environment + "-" + engine.wire(),
+                r.version(), InstanceLimits.memory(r.memoryLimit()), InstanceLimits.cpus(r.cpuLimit()), expose,
+                r.port());
+    }
+}
