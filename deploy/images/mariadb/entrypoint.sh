@@ -54,6 +54,7 @@ GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;
 CREATE USER 'berth_health'@'127.0.0.1' IDENTIFIED BY '$health_pw';
 DELETE FROM mysql.global_priv WHERE User = '';
 DROP DATABASE IF EXISTS test;
+DELETE FROM mysql.db WHERE Db IN ('test', 'test\\_%');
 FLUSH PRIVILEGES;
 SQL
   shopt -s nullglob

@@ -107,7 +107,20 @@ public class InstanceConnections {
         return endpoint(instanceId);
     }
 
-    /** The admin pool of an instance; 404 when the provisioner does not know it. */
+    /** Which engine an instance runs ({@code postgresql} for the default and external ones). */
+    public Uni<String> engineOf(UUID instanceId) {
+        return catalog.preparedQuery("SELECT engine FROM instance_endpoints WHERE instance_id = $1")
+                .execute(Tuple.of(instanceId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new ProblemException(ProblemType.NOT_FOUND, "the provisioner does not know instance "
+                                + instanceId);
+                    }
+                    return rows.iterator().next().getString(0);
+                });
+    }
+
+    /** The admin pool of a PostgreSQL instance; 404 when the provisioner does not know it. */
     public Uni<Admin> admin(UUID instanceId) {
         return admins.computeIfAbsent(instanceId, id -> open(id).memoize().indefinitely())
                 .onFailure().invoke(() -> admins.remove(instanceId));
@@ -144,7 +157,13 @@ public class InstanceConnections {
     }
 
     private Uni<Admin> open(UUID instanceId) {
-        return endpoint(instanceId).flatMap(endpoint -> password(instanceId).flatMap(password -> {
+        return engineOf(instanceId).flatMap(engine -> {
+            if (!"postgresql".equals(engine)) {
+                throw new ProblemException(ProblemType.NOT_IMPLEMENTED, "instance " + instanceId + " runs " + engine
+                        + ": this works on PostgreSQL instances only");
+            }
+            return endpoint(instanceId);
+        }).flatMap(endpoint -> password(instanceId).flatMap(password -> {
             Pool pool = build(endpoint, password, ADMIN_POOL_SIZE);
             return pool.query("SELECT current_setting('server_version_num')::int").execute()
                     .map(rows -> new Admin(endpoint, pool, rows.iterator().next().getInteger(0)))

@@ -1,6 +1,7 @@
 package dev.berth.provisioner.instances;
 
 import dev.berth.contracts.catalog.Engine;
+import dev.berth.contracts.provisioning.DatabaseFigures;
 import dev.berth.provisioner.engine.InstanceEndpoint;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
@@ -29,6 +30,31 @@ public interface EngineDriver {
 
     /** Data size and client connections, asked of the server as its admin. */
     Uni<EngineFigures> figures(InstanceEndpoint endpoint, String password);
+
+    /**
+     * Makes {@code login.database()} and a user confined to it; a step that fails undoes the ones before it.
+     * PostgreSQL does not come here: its databases go through {@code DatabaseProvisioner} (warm pool, zero-downtime
+     * rotation, crash recovery), which is why {@link PostgresDriver} refuses these four.
+     */
+    Uni<Void> createDatabase(InstanceEndpoint admin, String adminPassword, AppLogin login);
+
+    /** Drops the database (its keys, on Redis) and the user; what is already gone is not an error. */
+    Uni<Void> dropDatabase(InstanceEndpoint admin, String adminPassword, String database, String user);
+
+    /** Gives the user a new password at once (no second login: these engines rotate in place). */
+    Uni<Void> setPassword(InstanceEndpoint admin, String adminPassword, String user, String password);
+
+    /** Size, sessions and activity of each app database on the instance (what the registry samples). */
+    Uni<List<DatabaseFigures>> databaseFigures(InstanceEndpoint admin, String adminPassword);
+
+    /** An app database and its login, as made on a non-PostgreSQL engine. Never logged. */
+    record AppLogin(String database, String user, String password, Integer connectionLimit) {
+
+        @Override
+        public String toString() {
+            return "AppLogin[" + database + " as " + user + "]";
+        }
+    }
 
     /** Server-side figures of a dedicated instance. */
     record EngineFigures(long sizeBytes, int connections) {

@@ -1,6 +1,7 @@
 package dev.berth.provisioner.instances;
 
 import dev.berth.contracts.catalog.Engine;
+import dev.berth.contracts.provisioning.DatabaseFigures;
 import dev.berth.provisioner.engine.InstanceEndpoint;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -64,5 +65,30 @@ public class PostgresDriver implements EngineDriver {
                     return new EngineFigures(row.getLong(0), row.getInteger(1));
                 })
                 .eventually(connection::close));
+    }
+
+    @Override
+    public Uni<Void> createDatabase(InstanceEndpoint admin, String adminPassword, AppLogin login) {
+        return viaProvisioner();
+    }
+
+    @Override
+    public Uni<Void> dropDatabase(InstanceEndpoint admin, String adminPassword, String database, String user) {
+        return viaProvisioner();
+    }
+
+    @Override
+    public Uni<Void> setPassword(InstanceEndpoint admin, String adminPassword, String user, String password) {
+        return viaProvisioner();
+    }
+
+    @Override
+    public Uni<List<DatabaseFigures>> databaseFigures(InstanceEndpoint admin, String adminPassword) {
+        return viaProvisioner();
+    }
+
+    private static <T> Uni<T> viaProvisioner() {
+        return Uni.createFrom().failure(new IllegalStateException("PostgreSQL databases are made by "
+                + "DatabaseProvisioner, not by the engine driver"));
     }
 }

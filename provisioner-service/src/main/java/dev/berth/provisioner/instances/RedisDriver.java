@@ -1,7 +1,9 @@
 package dev.berth.provisioner.instances;
 
 import dev.berth.contracts.catalog.Engine;
+import dev.berth.contracts.provisioning.DatabaseFigures;
 import dev.berth.provisioner.engine.InstanceEndpoint;
+import dev.berth.provisioner.engine.RedisAcl;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
@@ -71,6 +73,57 @@ public class RedisDriver implements EngineDriver {
                 + endpoint.port();
         return Redis.createClient(vertx, new RedisOptions().setConnectionString(uri).setMaxPoolSize(1)
                 .setMaxPoolWaiting(8));
+    }
+
+    @Override
+    public Uni<Void> createDatabase(InstanceEndpoint admin, String adminPassword, AppLogin login) {
+        Redis client = client(admin, adminPassword);
+        return acl(client, RedisAcl.createUser(login.user(), login.password(), login.database()))
+                .chain(() -> acl(client, List.of("SAVE"))
+                        .onFailure().call(() -> acl(client, RedisAcl.deleteUser(login.user()))))
+                .eventually(client::close);
+    }
+
+    /** Deletes the user and every key under the prefix (SCAN and UNLINK in batches: never KEYS on a live server). */
+    @Override
+    public Uni<Void> dropDatabase(InstanceEndpoint admin, String adminPassword, String database, String user) {
+        Redis client = client(admin, adminPassword);
+        return acl(client, RedisAcl.deleteUser(user))
+                .chain(() -> acl(client, List.of("SAVE")))
+                .chain(() -> unlinkFrom(client, "0", RedisAcl.keysOf(database)))
+                .eventually(client::close);
+    }
+
+    @Override
+    public Uni<Void> setPassword(InstanceEndpoint admin, String adminPassword, String user, String password) {
+        Redis client = client(admin, adminPassword);
+        return acl(client, RedisAcl.setPassword(user, password)).chain(() -> acl(client, List.of("SAVE")))
+                .eventually(client::close);
+    }
+
+    /** Redis keeps no size or sessions per prefix: the figures are per instance only. */
+    @Override
+    public Uni<List<DatabaseFigures>> databaseFigures(InstanceEndpoint admin, String adminPassword) {
+        return Uni.createFrom().item(List.of());
+    }
+
+    private static Uni<Void> acl(Redis client, List<String> args) {
+        Request request = Request.cmd(Command.ACL);
+        args.forEach(request::arg);
+        return client.send(request).replaceWithVoid();
+    }
+
+    private static Uni<Void> unlinkFrom(Redis client, String cursor, String pattern) {
+        return client.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(500))
+                .flatMap(reply -> {
+                    String next = reply.get(0).toString();
+                    Request unlink = Request.cmd(Command.UNLINK);
+                    reply.get(1).forEach(key -> unlink.arg(key.toString()));
+                    Uni<Void> removed = reply.get(1).size() == 0 ? Uni.createFrom().voidItem()
+                            : client.send(unlink).replaceWithVoid();
+                    return removed.chain(() -> "0".equals(next) ? Uni.createFrom().voidItem()
+                            : unlinkFrom(client, next, pattern));
+                });
     }
 
     static Map<String, String> info(String text) {

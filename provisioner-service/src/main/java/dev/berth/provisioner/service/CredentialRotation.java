@@ -2,7 +2,9 @@ package dev.berth.provisioner.service;
 
 import static dev.berth.provisioner.service.DatabaseProvisioner.offloaded;
 
+import dev.berth.contracts.catalog.Engine;
 import dev.berth.contracts.problem.ProblemException;
+import dev.berth.provisioner.instances.EngineDatabases;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.problem.SqlStates;
 import dev.berth.contracts.provisioning.ProvisionedLogin;
@@ -48,9 +50,21 @@ public class CredentialRotation {
     @Inject
     dev.berth.provisioner.vault.CredentialVault vault;
 
+    @Inject
+    EngineDatabases engineDatabases;
+
     public Uni<ProvisionedLogin> rotate(UUID databaseId, Mode mode, boolean terminateSessions, Duration grace) {
-        return provisioner.requireLogin(databaseId).flatMap(login -> mode == Mode.IMMEDIATE
-                ? immediate(login, terminateSessions) : zeroDowntime(login, grace));
+        return provisioner.requireLogin(databaseId).flatMap(login -> instances.engineOf(login.instanceId())
+                .flatMap(engine -> {
+                    if (!DatabaseProvisioner.POSTGRESQL.equals(engine)) {
+                        // MariaDB, MySQL and Redis rotate in place: one user per database, no grace period.
+                        return engineDatabases.rotate(login.instanceId(), Engine.of(engine), databaseId,
+                                        login.loginRole())
+                                .map(password -> new ProvisionedLogin(login.databaseId(), login.databaseName(),
+                                        login.ownerRole(), login.loginRole(), password, null, null, false));
+                    }
+                    return mode == Mode.IMMEDIATE ? immediate(login, terminateSessions) : zeroDowntime(login, grace);
+                }));
     }
 
     private Uni<ProvisionedLogin> immediate(LoginRecord login, boolean terminateSessions) {

@@ -1,5 +1,6 @@
 package dev.berth.provisioner.service;
 
+import dev.berth.contracts.catalog.Engine;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.problem.SqlStates;
@@ -8,6 +9,7 @@ import dev.berth.contracts.provisioning.ProvisionedLogin;
 import dev.berth.provisioner.engine.InstanceConnections.Admin;
 import dev.berth.provisioner.engine.InstanceConnections;
 import dev.berth.provisioner.engine.PostgresDdl;
+import dev.berth.provisioner.instances.EngineDatabases;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -33,6 +35,7 @@ public class DatabaseProvisioner {
     public enum Phase { REQUESTED, COMPLETED, ROLLED_BACK }
 
     static final String LOGIN = "login";
+    static final String POSTGRESQL = "postgresql";
     private static final Logger LOG = Logger.getLogger(DatabaseProvisioner.class);
     private static final int PUBLIC_SCHEMA_OWNED_BY_DB_OWNER = 150000;
 
@@ -51,10 +54,15 @@ public class DatabaseProvisioner {
     @Inject
     dev.berth.provisioner.vault.CredentialVault vault;
 
+    @Inject
+    EngineDatabases engineDatabases;
+
     public Uni<ProvisionedLogin> create(ProvisionRequest cmd) {
         return findLogin(cmd.databaseId()).flatMap(existing -> existing.isPresent()
                 ? credentials(existing.get(), false)
-                : instances.admin(cmd.instanceId()).flatMap(admin -> provision(cmd, admin)));
+                : instances.engineOf(cmd.instanceId()).flatMap(engine -> POSTGRESQL.equals(engine)
+                        ? instances.admin(cmd.instanceId()).flatMap(admin -> provision(cmd, admin))
+                        : engineDatabases.create(cmd, Engine.of(engine))));
     }
 
     private Uni<ProvisionedLogin> provision(ProvisionRequest cmd, Admin admin) {
@@ -153,18 +161,26 @@ public class DatabaseProvisioner {
                 return Uni.createFrom().item(false);
             }
             LoginRecord login = found.get();
-            return instances.admin(login.instanceId()).flatMap(admin -> {
-                Pool sql = admin.pool();
-                Uni<Void> chain = sql.query(PostgresDdl.dropDatabase(login.databaseName())).execute().replaceWithVoid();
-                for (String role : rolesOf(login)) {
-                    chain = chain.call(() -> sql.query(PostgresDdl.dropRole(role)).execute());
-                }
-                return chain.chain(() -> catalog.withTransaction(tx -> tx.preparedQuery(
-                                "DELETE FROM database_logins WHERE database_id = $1").execute(Tuple.of(databaseId))
-                        .call(() -> vault.forget(tx, "database", databaseId.toString()))))
-                        .onFailure().transform(e -> SqlStates.translate(e, "dropping database " + login.databaseName()))
-                        .replaceWith(true);
-            });
+            return instances.engineOf(login.instanceId()).flatMap(engine -> POSTGRESQL.equals(engine)
+                            ? dropOnPostgres(login)
+                            : engineDatabases.drop(login.instanceId(), Engine.of(engine), login.databaseName(),
+                                    login.ownerRole()))
+                    .chain(() -> catalog.withTransaction(tx -> tx.preparedQuery(
+                                    "DELETE FROM database_logins WHERE database_id = $1").execute(Tuple.of(databaseId))
+                            .call(() -> vault.forget(tx, "database", databaseId.toString()))))
+                    .onFailure().transform(e -> SqlStates.translate(e, "dropping database " + login.databaseName()))
+                    .replaceWith(true);
+        });
+    }
+
+    private Uni<Void> dropOnPostgres(LoginRecord login) {
+        return instances.admin(login.instanceId()).flatMap(admin -> {
+            Pool sql = admin.pool();
+            Uni<Void> chain = sql.query(PostgresDdl.dropDatabase(login.databaseName())).execute().replaceWithVoid();
+            for (String role : rolesOf(login)) {
+                chain = chain.call(() -> sql.query(PostgresDdl.dropRole(role)).execute());
+            }
+            return chain;
         });
     }
 
@@ -211,7 +227,7 @@ public class DatabaseProvisioner {
         return roles;
     }
 
-    static Uni<Void> finish(io.vertx.mutiny.sqlclient.SqlClient sql, UUID operation, Phase phase, String error) {
+    public static Uni<Void> finish(io.vertx.mutiny.sqlclient.SqlClient sql, UUID operation, Phase phase, String error) {
         return sql.preparedQuery("UPDATE provisioning_operations SET phase = $2, finished_at = now(), error = $3 "
                         + "WHERE id = $1")
                 .execute(Tuple.from(Arrays.asList(operation, phase.name(), error))).replaceWithVoid();

@@ -1,6 +1,8 @@
 package dev.berth.provisioner.service;
 
+import dev.berth.contracts.catalog.Engine;
 import dev.berth.contracts.problem.SqlStates;
+import dev.berth.provisioner.instances.EngineDatabases;
 import dev.berth.contracts.provisioning.DatabaseFigures;
 import dev.berth.contracts.provisioning.DatabaseSession;
 import dev.berth.provisioner.engine.InstanceConnections;
@@ -42,6 +44,9 @@ public class InstanceInventory {
     @Inject
     DatabaseProvisioner provisioner;
 
+    @Inject
+    EngineDatabases engineDatabases;
+
     public Uni<Inventory> of(UUID instanceId) {
         long started = System.nanoTime();
         return instances.admin(instanceId).flatMap(admin -> admin.pool()
@@ -71,6 +76,11 @@ public class InstanceInventory {
 
     /** Figures of every database on an instance in one query (the registry samples them every minute). */
     public Uni<List<DatabaseFigures>> figures(UUID instanceId) {
+        return instances.engineOf(instanceId).flatMap(engine -> DatabaseProvisioner.POSTGRESQL.equals(engine)
+                ? postgresFigures(instanceId) : engineDatabases.figures(instanceId, Engine.of(engine)));
+    }
+
+    private Uni<List<DatabaseFigures>> postgresFigures(UUID instanceId) {
         return instances.admin(instanceId).flatMap(admin -> admin.pool().query(
                         "SELECT d.datname, pg_database_size(d.oid), coalesce(s.numbackends, 0), "
                                 + "coalesce(s.xact_commit + s.xact_rollback, 0) FROM pg_database d "

@@ -1,6 +1,8 @@
 package dev.berth.provisioner.service;
 
+import dev.berth.contracts.catalog.Engine;
 import dev.berth.provisioner.engine.InstanceConnections;
+import dev.berth.provisioner.instances.EngineDatabases;
 import dev.berth.provisioner.engine.PostgresDdl;
 import dev.berth.provisioner.service.DatabaseProvisioner.Phase;
 import io.quarkus.runtime.StartupEvent;
@@ -33,6 +35,9 @@ public class ProvisioningRecovery {
     @Inject
     InstanceConnections instances;
 
+    @Inject
+    EngineDatabases engineDatabases;
+
     void onStart(@Observes StartupEvent start) {
         recover().subscribe().with(count -> {
             if (count > 0) {
@@ -60,9 +65,12 @@ public class ProvisioningRecovery {
         UUID instanceId = op.getUUID("instance_id");
         String database = op.getString("target");
         String role = op.getString("role_name");
-        return instances.admin(instanceId).flatMap(admin -> admin.pool().query(PostgresDdl.dropDatabase(database))
-                        .execute()
-                        .chain(() -> admin.pool().query(PostgresDdl.dropRole(role)).execute()))
+        return instances.engineOf(instanceId).flatMap(engine -> !DatabaseProvisioner.POSTGRESQL.equals(engine)
+                        ? engineDatabases.compensate(instanceId, Engine.of(engine), database, role)
+                        : instances.admin(instanceId).flatMap(admin -> admin.pool().query(
+                                        PostgresDdl.dropDatabase(database)).execute()
+                                .chain(() -> admin.pool().query(PostgresDdl.dropRole(role)).execute())
+                                .replaceWithVoid()))
                 .chain(() -> DatabaseProvisioner.finish(catalog, op.getUUID("id"), Phase.ROLLED_BACK,
                         "interrupted by a restart; compensated at start"))
                 .invoke(() -> LOG.infof("dropped %s and role %s left by an interrupted create", database, role));

@@ -46,12 +46,13 @@ public record DatabaseView(UUID id, String app, String environment, InstanceRef 
     }
 
     static DatabaseView withSecrets(AppDatabase d, ProvisionedLogin login, String connectHost) {
-        String host = connectHost == null ? d.host() : connectHost;
+        String host = connectHost == null || d.dedicated() ? d.host() : connectHost;
         return new DatabaseView(d.id(), d.app(), d.environment(), new InstanceRef(d.instanceId(), d.instanceName()),
                 d.databaseName(), d.roleName(), login.username(), d.status().db(), d.connectionLimit(), d.sslmode(),
                 d.createdAt(), d.lastBackupAt(), d.deletionError(), null, null,
                 new Credentials(login.username(), login.password(), login.retiringRole(), login.retireAfter()),
-                ConnectionStrings.of(host, d.port(), d.databaseName(), login.username(), login.password(), d.sslmode()),
+                ConnectionStrings.of(d.engine(), host, d.port(), d.databaseName(), login.username(), login.password(),
+                        d.sslmode()),
                 null, null, null);
     }
 

@@ -6,27 +6,39 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One set of credentials in every format apps expect: a {@code postgresql://} URI, a JDBC URL, a libpq key/value
- * string, and the environment bundle ({@code DATABASE_URL}, {@code DB_*}, {@code PG*}).
+ * One set of credentials in every format apps of that engine expect. PostgreSQL: a {@code postgresql://} URI, a JDBC
+ * URL, a libpq key/value string and {@code DATABASE_URL}, {@code DB_*}, {@code PG*}. MariaDB/MySQL: {@code mysql://},
+ * {@code jdbc:mariadb://} (or {@code jdbc:mysql://}), {@code DB_*} and {@code MYSQL_*}. Redis: {@code redis://user:
+ * pass@host:port/0}, {@code REDIS_*} and the key prefix the user is confined to. MongoDB: {@code mongodb://},
+ * {@code MONGODB_URI}. {@code jdbc} and {@code libpq} are null where the engine has none.
  */
 public record ConnectionStrings(String uri, String jdbc, String libpq, Map<String, String> env) {
 
     public static ConnectionStrings of(String host, int port, String database, String user, String password,
             String sslmode) {
+        return of("postgresql", host, port, database, user, password, sslmode);
+    }
+
+    public static ConnectionStrings of(String engine, String host, int port, String database, String user,
+            String password, String sslmode) {
         String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        String uri = "postgresql://" + encode(user) + ":" + encode(password) + "@" + hostPart + ":" + port + "/"
-                + encode(database) + "?sslmode=" + sslmode;
+        String credentials = encode(user) + ":" + encode(password) + "@" + hostPart + ":" + port;
+        return switch (engine == null ? "postgresql" : engine) {
+            case "mariadb", "mysql" -> mysql(engine, host, hostPart, credentials, port, database, user, password);
+            case "redis" -> redis(host, credentials, port, database, user, password);
+            case "mongodb" -> mongodb(host, credentials, port, database, user, password);
+            default -> postgresql(host, hostPart, credentials, port, database, user, password, sslmode);
+        };
+    }
+
+    private static ConnectionStrings postgresql(String host, String hostPart, String credentials, int port,
+            String database, String user, String password, String sslmode) {
+        String uri = "postgresql://" + credentials + "/" + encode(database) + "?sslmode=" + sslmode;
         String jdbc = "jdbc:postgresql://" + hostPart + ":" + port + "/" + encode(database) + "?user=" + encode(user)
                 + "&password=" + encode(password) + "&sslmode=" + sslmode;
         String libpq = "host=" + libpqValue(host) + " port=" + port + " dbname=" + libpqValue(database) + " user="
                 + libpqValue(user) + " password=" + libpqValue(password) + " sslmode=" + sslmode;
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("DATABASE_URL", uri);
-        env.put("DB_HOST", host);
-        env.put("DB_PORT", String.valueOf(port));
-        env.put("DB_USER", user);
-        env.put("DB_PASSWORD", password);
-        env.put("DB_NAME", database);
+        Map<String, String> env = common(uri, host, port, database, user, password);
         env.put("PGHOST", host);
         env.put("PGPORT", String.valueOf(port));
         env.put("PGUSER", user);
@@ -34,6 +46,56 @@ public record ConnectionStrings(String uri, String jdbc, String libpq, Map<Strin
         env.put("PGDATABASE", database);
         env.put("PGSSLMODE", sslmode);
         return new ConnectionStrings(uri, jdbc, libpq, env);
+    }
+
+    private static ConnectionStrings mysql(String engine, String host, String hostPart, String credentials, int port,
+            String database, String user, String password) {
+        String uri = "mysql://" + credentials + "/" + encode(database);
+        String jdbc = "jdbc:" + engine + "://" + hostPart + ":" + port + "/" + encode(database) + "?user="
+                + encode(user) + "&password=" + encode(password);
+        Map<String, String> env = common(uri, host, port, database, user, password);
+        env.put("MYSQL_URL", uri);
+        env.put("MYSQL_HOST", host);
+        env.put("MYSQL_PORT", String.valueOf(port));
+        env.put("MYSQL_USER", user);
+        env.put("MYSQL_PASSWORD", password);
+        env.put("MYSQL_DATABASE", database);
+        return new ConnectionStrings(uri, jdbc, null, env);
+    }
+
+    /** On Redis the "database" is the key prefix the user may use: {@code prefix:…}, in logical database 0. */
+    private static ConnectionStrings redis(String host, String credentials, int port, String prefix, String user,
+            String password) {
+        String uri = "redis://" + credentials + "/0";
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("REDIS_URL", uri);
+        env.put("REDIS_HOST", host);
+        env.put("REDIS_PORT", String.valueOf(port));
+        env.put("REDIS_USERNAME", user);
+        env.put("REDIS_PASSWORD", password);
+        env.put("REDIS_KEY_PREFIX", prefix + ":");
+        return new ConnectionStrings(uri, null, null, env);
+    }
+
+    private static ConnectionStrings mongodb(String host, String credentials, int port, String database, String user,
+            String password) {
+        String uri = "mongodb://" + credentials + "/" + encode(database) + "?authSource=" + encode(database);
+        Map<String, String> env = common(uri, host, port, database, user, password);
+        env.put("MONGODB_URI", uri);
+        env.put("MONGO_URL", uri);
+        return new ConnectionStrings(uri, null, null, env);
+    }
+
+    private static Map<String, String> common(String uri, String host, int port, String database, String user,
+            String password) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("DATABASE_URL", uri);
+        env.put("DB_HOST", host);
+        env.put("DB_PORT", String.valueOf(port));
+        env.put("DB_USER", user);
+        env.put("DB_PASSWORD", password);
+        env.put("DB_NAME", database);
+        return env;
     }
 
     private static String encode(String value) {

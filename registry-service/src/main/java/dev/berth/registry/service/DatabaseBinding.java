@@ -129,13 +129,16 @@ public class DatabaseBinding {
                 .replaceWithVoid();
     }
 
-    /** Connection info as a container reaches the database: loopback hosts become the host alias. */
+    /**
+     * Connection info as a container reaches the database: loopback hosts become the host alias; a dedicated
+     * instance is reached on the data network by its container's name.
+     */
     ConnectionStrings connection(AppDatabase db, ProvisionedLogin login) {
-        String host = config.databases().connectHost().orElse(db.host());
+        String host = db.dedicated() ? db.host() : config.databases().connectHost().orElse(db.host());
         if (LOOPBACK.contains(host)) {
             host = config.apps().hostAlias();
         }
-        return ConnectionStrings.of(host, db.port(), db.databaseName(), login.username(), login.password(),
-                db.sslmode());
+        return ConnectionStrings.of(db.engine(), host, db.port(), db.databaseName(), login.username(),
+                login.password(), db.sslmode());
     }
 }

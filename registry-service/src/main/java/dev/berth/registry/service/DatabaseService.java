@@ -116,7 +116,7 @@ public class DatabaseService {
                                 tx.query("SET LOCAL synchronous_commit = off").execute(),
                                 databases.insertPending(tx, new AppDatabase(id, instance,
                                         null, null, 0, app, environment, names.database(), names.role(), null,
-                                        Status.PENDING, limit, sslmode, null, null, null)),
+                                        Status.PENDING, limit, sslmode, null, null, null, null, false)),
                                 key == null ? Uni.createFrom().voidItem()
                                         : tx.preparedQuery("INSERT INTO idempotency_keys (key, request_hash, database_id) "
                                                 + "VALUES ($1, $2, $3)").execute(Tuple.of(key, hash, id))).discardItems())

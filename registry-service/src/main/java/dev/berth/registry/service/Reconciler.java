@@ -28,7 +28,7 @@ public class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
 
-    /** One reconciliation cycle. */
+    /** One reconciliation cycle (PostgreSQL instances; a dedicated one keeps the status its events give it). */
     public record Report(OffsetDateTime startedAt, long elapsedMillis, List<Drift> instances) {
     }
 
@@ -89,7 +89,7 @@ public class Reconciler {
                 .flatMap(inventory -> databases.onInstance(id).map(catalog -> Drift.compare(id, name, catalog,
                         inventory.databases(), inventory.roles(), stuckBefore)))
                 .onFailure().recoverWithItem(e -> Drift.unreachable(id, name, e.getMessage()))
-                .call(drift -> pool.preparedQuery("UPDATE instances SET status = $2 WHERE id = $1")
+                .call(drift -> pool.preparedQuery("UPDATE instances SET status = $2 WHERE id = $1 AND NOT dedicated")
                         .execute(Tuple.of(id, drift.status())));
     }
 }
