@@ -67,6 +67,10 @@ public class ContainerRuntime {
             if (!podman.networkExists(config.network())) {
                 podman.createNetwork(config.network(), config.subnet(), Map.of("berth.owner", config.owner()));
                 LOG.infof("created the container network %s (%s)", config.network(), config.subnet());
+            } else if (!podman.networkDns(config.network())) {
+                LOG.warnf("the container network %s has DNS off: apps cannot reach dedicated instances by name. "
+                        + "Recreate it with DNS (podman network rm %s; podman network create --subnet %s %s) once no "
+                        + "container uses it", config.network(), config.network(), config.subnet(), config.network());
             }
             networkReady = true;
         } catch (PodmanException e) {

@@ -242,11 +242,15 @@ public final class PodmanClient implements Closeable {
         return exists("/networks/" + segment(name) + "/exists");
     }
 
-    /** Creates a bridge network on {@code subnet} (CIDR) with labels. */
+    /**
+     * Creates a bridge network on {@code subnet} (CIDR) with labels and DNS on (the API's default is off, unlike the
+     * CLI's): containers find each other by name and alias.
+     */
     public void createNetwork(String name, String subnet, Map<String, String> labels) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("driver", "bridge");
+        body.put("dns_enabled", true);
         body.put("subnets", List.of(Map.of("subnet", subnet)));
         body.put("labels", labels);
         call(HttpMethod.POST, "/networks/create", body);
@@ -262,6 +266,18 @@ public final class PodmanClient implements Closeable {
         } catch (PodmanException e) {
             if (e.notFound()) {
                 return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /** Whether the network resolves container names (false also when it does not exist). */
+    public boolean networkDns(String name) {
+        try {
+            return call(HttpMethod.GET, "/networks/" + segment(name) + "/json", null).path("dns_enabled").asBoolean();
+        } catch (PodmanException e) {
+            if (e.notFound()) {
+                return false;
             }
             throw e;
         }

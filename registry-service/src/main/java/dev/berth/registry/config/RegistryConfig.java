@@ -80,11 +80,13 @@ public interface RegistryConfig {
 
     interface Apps {
         /**
-         * Detection rules: env variable name → binding format ({@code uri} or {@code jdbc}). A variable named here and
+         * Detection rules: env variable name → binding format ({@code uri} or {@code jdbc}), optionally with the
+         * engine it asks for ({@code REDIS_URL=uri:redis}). A variable named here and
          * left empty in an app's env gets the app's database in that format.
          */
         @WithDefault("DATABASE_URL=uri,POSTGRES_URL=uri,POSTGRES_URI=uri,POSTGRES_CONNECTION=uri,DB_CONNECTION=uri,"
-                + "JDBC_DATABASE_URL=jdbc,SPRING_DATASOURCE_URL=jdbc")
+                + "JDBC_DATABASE_URL=jdbc,SPRING_DATASOURCE_URL=jdbc,MYSQL_URL=uri:mariadb,MARIADB_URL=uri:mariadb,"
+                + "REDIS_URL=uri:redis,MONGODB_URI=uri:mongodb,MONGO_URL=uri:mongodb")
         java.util.List<String> detect();
 
         /** The database host as containers reach it when the instance is on the host's loopback. */

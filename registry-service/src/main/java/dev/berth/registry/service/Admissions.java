@@ -78,7 +78,7 @@ public class Admissions {
         }
         String app = appName(labelMap, containerName, image);
         DatabaseRequest database = new DatabaseRequest(existing == null ? "auto" : "existing", existing, null, null,
-                null);
+                null, null, null);
         return admitAs(app, image, given, database, 0);
     }
 
@@ -113,7 +113,7 @@ public class Admissions {
                 DeletionPolicy.KEEP.word());
         UUID id = UUID.randomUUID();
         return records.insertDeploying(id, request, env, mode, DeletionPolicy.KEEP.word(), "hook")
-                .chain(() -> binding.bind(app, database, env, mode))
+                .chain(() -> binding.bind(id, app, database, env, mode))
                 .call(bound -> pool.preparedQuery("UPDATE apps SET database_id = $2, bindings = $3::jsonb, "
                                 + "database_made = $4, status = 'admitted', updated_at = now() WHERE id = $1")
                         .execute(Tuple.from(Arrays.asList(id, bound.databaseId(), records.write(bound.bindings()),

@@ -43,7 +43,13 @@ public class AppService {
     public record PortRequest(Integer hostPort, Integer containerPort, String hostIp, String protocol) {
     }
 
-    public record DatabaseRequest(String mode, UUID id, String url, String instance, String environment) {
+    /**
+     * How the app gets its database. {@code engine} (postgresql, mariadb, mysql, redis, mongodb) for mode
+     * {@code dedicated}, or to say what auto/new should make when the env names no engine; {@code memoryLimit} for
+     * the dedicated instance.
+     */
+    public record DatabaseRequest(String mode, UUID id, String url, String instance, String environment,
+            String engine, String memoryLimit) {
 
         @Override
         public String toString() {
@@ -95,7 +101,7 @@ public class AppService {
         String policy = request.deletionPolicy() == null ? DeletionPolicy.KEEP.word() : request.deletionPolicy();
         UUID id = UUID.randomUUID();
         return records.insertDeploying(id, request, env, mode, policy, "api")
-                .chain(() -> binding.bind(request.name(), request.database(), env, mode))
+                .chain(() -> binding.bind(id, request.name(), request.database(), env, mode))
                 .flatMap(bound -> guarded(provisioner.createContainer(containerRequest(request.name(),
                                 request.image(), bound.env(), request.ports(), bound.databaseId(), request.command())))
                         .flatMap(container -> pool.preparedQuery("UPDATE apps SET container_id = $2, status = $3, "
@@ -191,10 +197,6 @@ public class AppService {
                 && !MODES.contains(request.database().mode())) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "database.mode must be one of auto, new, "
                     + "existing, external, none, dedicated; not '" + request.database().mode() + "'");
-        }
-        if (request.database() != null && "dedicated".equals(request.database().mode())) {
-            throw new ProblemException(ProblemType.NOT_IMPLEMENTED, "database mode dedicated needs dedicated "
-                    + "instances, which are not available yet; use auto, new, existing, external or none");
         }
         String policy = request.deletionPolicy();
         if (policy != null && DeletionPolicy.of(policy).isEmpty()) {

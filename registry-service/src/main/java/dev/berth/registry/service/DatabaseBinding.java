@@ -49,14 +49,18 @@ public class DatabaseBinding {
     Detection detection;
 
     @Inject
+    DedicatedInstances dedicatedInstances;
+
+    @Inject
     RegistryConfig config;
 
     @Inject
     @RestClient
     ProvisionerClient provisioner;
 
-    Uni<Bound> bind(String app, DatabaseRequest request, Map<String, String> env, String mode) {
-        DatabaseRequest db = request == null ? new DatabaseRequest("auto", null, null, null, null) : request;
+    Uni<Bound> bind(UUID appId, String app, DatabaseRequest request, Map<String, String> env, String mode) {
+        DatabaseRequest db = request == null ? new DatabaseRequest("auto", null, null, null, null, null, null)
+                : request;
         return switch (mode) {
             case "none" -> Uni.createFrom().item(new Bound(null, false, List.of(), env));
             case "external" -> {
@@ -71,17 +75,48 @@ public class DatabaseBinding {
                 yield existing(db.id(), detection.detectOrDefault(env), env);
             }
             case "new", "auto" -> {
-                List<Binding> bindings = mode.equals("new") ? detection.detectOrDefault(env) : detection.detect(env);
+                List<Binding> bindings = mode.equals("new") ? detection.detectOrDefault(env, db.engine())
+                        : detection.detect(env);
                 if (bindings.isEmpty()) {
                     yield Uni.createFrom().item(new Bound(null, false, List.of(), env));
                 }
-                yield provisionOrReuse(app, db).map(made -> new Bound(made.database().id(),
-                        made.madeHere(), bindings, Detection.compose(bindings,
-                                connection(made.database(), made.login()), env)));
+                String engine = Detection.engineOf(bindings, db.engine());
+                if (!engine.equals("postgresql") && db.instance() == null) {
+                    // Only PostgreSQL has a shared server: an app that asks for another engine gets its own.
+                    yield dedicated(appId, app, db, engine, bindings, env);
+                }
+                yield provisionOrReuse(app, db).map(made -> bound(made, bindings, env));
             }
-            default -> throw new ProblemException(ProblemType.NOT_IMPLEMENTED, "database mode dedicated needs "
-                    + "dedicated instances, which are not available yet; use auto, new, existing, external or none");
+            case "dedicated" -> {
+                String engine = db.engine() == null ? Detection.engineOf(detection.detect(env), null) : db.engine();
+                yield dedicated(appId, app, db, engine, detection.detectOrDefault(env, engine), env);
+            }
+            default -> throw new ProblemException(ProblemType.INVALID_REQUEST, "unknown database mode " + mode);
         };
+    }
+
+    /**
+     * The app's own instance ({@code app-environment-engine}; made now, or the one an earlier deploy of the app
+     * made), and its database on it.
+     */
+    private Uni<Bound> dedicated(UUID appId, String app, DatabaseRequest db, String engine, List<Binding> bindings,
+            Map<String, String> env) {
+        String environment = db.environment() == null ? "production" : db.environment();
+        String name = app.toLowerCase(java.util.Locale.ROOT).replace('_', '-').replace('.', '-');
+        DedicatedInstances.Request request = new DedicatedInstances.Request(name, engine, environment, null,
+                db.memoryLimit(), null, false, null);
+        return pool.preparedQuery("SELECT id FROM instances WHERE container = $1 AND status NOT IN ('creating', "
+                        + "'removing')").execute(Tuple.of(DedicatedInstances.containerOf(request)))
+                .flatMap(rows -> rows.size() > 0 ? Uni.createFrom().item(rows.iterator().next().getUUID(0))
+                        : dedicatedInstances.create(request, appId).map(DedicatedInstances.Created::id))
+                .flatMap(instance -> provisionOrReuse(app, new DatabaseRequest(db.mode(), null, null,
+                        instance.toString(), environment, engine, null)))
+                .map(made -> bound(made, bindings, env));
+    }
+
+    private Bound bound(Made made, List<Binding> bindings, Map<String, String> env) {
+        return new Bound(made.database().id(), made.madeHere(), bindings, Detection.compose(bindings,
+                connection(made.database(), made.login()), env));
     }
 
     /** A ready database that exists already, composed into the env with the given bindings. */
@@ -104,8 +139,9 @@ public class DatabaseBinding {
         String environment = db.environment() == null ? "production" : db.environment();
         return pool.preparedQuery("SELECT id, orphaned_at FROM app_databases WHERE app = $1 AND environment = $2 "
                         + "AND status = 'ready' AND NOT EXISTS (SELECT 1 FROM apps a WHERE a.database_id = "
-                        + "app_databases.id AND a.removed_at IS NULL) LIMIT 1")
-                .execute(Tuple.of(DatabaseNames.app(app), environment))
+                        + "app_databases.id AND a.removed_at IS NULL) AND ($3::text IS NULL OR instance_id::text = $3 "
+                        + "OR instance_id = (SELECT i.id FROM instances i WHERE i.name = $3)) LIMIT 1")
+                .execute(Tuple.of(DatabaseNames.app(app), environment, db.instance()))
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
                         return databases.create(new DatabaseService.CreateCommand(app, db.instance(), environment,

@@ -169,6 +169,11 @@ public class DedicatedInstances {
         return e instanceof ProblemException p && p.problem().is(ProblemType.PORT_IN_USE);
     }
 
+    /** The container (and catalog name) a request gives: {@code name-environment-engine}; 400 for a bad request. */
+    public static String containerOf(Request r) {
+        return check(r).container();
+    }
+
     /** A request after checking: every value valid, defaults filled in. */
     private record Checked(String name, Engine engine, String environment, String container, String version,
             Long memory, Double cpus, boolean expose, Integer port) {

@@ -1,5 +1,6 @@
 package dev.berth.registry.service;
 
+import dev.berth.contracts.catalog.Engine;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.registry.config.RegistryConfig;
@@ -9,12 +10,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which env variables of an app ask for a database, and the env that answers them. A variable named by a rule
- * ({@code berth.registry.apps.detect}) and left empty is bound; one the user filled in is left as given. The
- * composed env adds {@code DB_*} and libpq's {@code PG*} (and Spring's username/password next to its URL) unless the
- * user set them.
+ * ({@code berth.registry.apps.detect}, {@code NAME=format} or {@code NAME=format:engine}) and left empty is bound;
+ * one the user filled in is left as given. A rule with an engine ({@code REDIS_URL=uri:redis}) says which engine the
+ * app needs; one without ({@code DATABASE_URL}) takes whatever the app's database is (PostgreSQL unless said). The
+ * composed env adds the engine's companions ({@code DB_*} and {@code PG*}, {@code MYSQL_*}, {@code REDIS_*}; Spring's
+ * username/password next to its URL) unless the user set them.
  */
 @ApplicationScoped
 public class Detection {
@@ -22,8 +26,11 @@ public class Detection {
     public static final String URI = "uri";
     public static final String JDBC = "jdbc";
 
-    /** One variable and the format its value takes. */
-    public record Binding(String variable, String format) {
+    /** One variable, the format its value takes, and the engine it asks for (null: any). */
+    public record Binding(String variable, String format, String engine) {
+    }
+
+    private record Rule(String format, String engine) {
     }
 
     /** What a deploy with this env would do: {@code needed} when a variable asks for a database. */
@@ -34,21 +41,23 @@ public class Detection {
     @Inject
     RegistryConfig config;
 
-    private volatile Map<String, String> rules;
+    private volatile Map<String, Rule> rules;
 
-    /** Variable name → format, from configuration. */
-    public Map<String, String> rules() {
-        Map<String, String> current = rules;
+    /** Variable name → format and engine, from configuration. */
+    private Map<String, Rule> rules() {
+        Map<String, Rule> current = rules;
         if (current == null) {
-            Map<String, String> parsed = new LinkedHashMap<>();
+            Map<String, Rule> parsed = new LinkedHashMap<>();
             for (String rule : config.apps().detect()) {
                 String[] parts = rule.split("=", 2);
-                String format = parts.length == 2 ? parts[1].trim() : URI;
+                String[] value = (parts.length == 2 ? parts[1].trim() : URI).split(":", 2);
+                String format = value[0];
                 if (!format.equals(URI) && !format.equals(JDBC)) {
                     throw new IllegalStateException("berth.registry.apps.detect: format of " + parts[0]
                             + " must be uri or jdbc, not " + format);
                 }
-                parsed.put(parts[0].trim(), format);
+                String engine = value.length == 2 ? Engine.of(value[1].trim()).wire() : null;
+                parsed.put(parts[0].trim(), new Rule(format, engine));
             }
             rules = current = Map.copyOf(parsed);
         }
@@ -58,9 +67,9 @@ public class Detection {
     public List<Binding> detect(Map<String, String> env) {
         List<Binding> bindings = new ArrayList<>();
         env.forEach((name, value) -> {
-            String format = rules().get(name);
-            if (format != null && (value == null || value.isBlank())) {
-                bindings.add(new Binding(name, format));
+            Rule rule = rules().get(name);
+            if (rule != null && (value == null || value.isBlank())) {
+                bindings.add(new Binding(name, rule.format(), rule.engine()));
             }
         });
         bindings.sort(java.util.Comparator.comparing(Binding::variable));
@@ -73,15 +82,48 @@ public class Detection {
                 .filter(e -> rules().containsKey(e.getKey()) && e.getValue() != null && !e.getValue().isBlank())
                 .map(Map.Entry::getKey).sorted().toList();
         List<String> injected = bindings.isEmpty() ? List.of()
-                : new ArrayList<>(compose(bindings, ConnectionStrings.of("h", 5432, "d", "u", "p", "prefer"), env)
+                : new ArrayList<>(compose(bindings, ConnectionStrings.of(engineOf(bindings, null), "h", 1, "d", "u", "p",
+                        "prefer"), env)
                         .keySet().stream().filter(k -> env.get(k) == null || env.get(k).isBlank()).sorted().toList());
-        return new Preview(!bindings.isEmpty(), bindings.isEmpty() ? null : "postgresql", bindings, kept, injected);
+        return new Preview(!bindings.isEmpty(), bindings.isEmpty() ? null : engineOf(bindings, null), bindings, kept,
+                injected);
     }
 
-    /** Bindings for a mode that provisions or binds without detection: the detected ones, else DATABASE_URL. */
+    /**
+     * The engine the bindings ask for: the one a rule names, else {@code fallback}, else PostgreSQL. Two different
+     * engines in one app's env are refused: an app gets one database.
+     */
+    public static String engineOf(List<Binding> bindings, String fallback) {
+        String engine = null;
+        for (Binding b : bindings) {
+            if (b.engine() != null && engine != null && !engine.equals(b.engine())
+                    && !(MYSQL_FAMILY.contains(engine) && MYSQL_FAMILY.contains(b.engine()))) {
+                throw new ProblemException(ProblemType.INVALID_REQUEST, "the env asks for two engines (" + engine
+                        + " and " + b.engine() + "); Berth gives an app one database: fill in one of them yourself");
+            }
+            engine = engine == null ? b.engine() : engine;
+        }
+        return engine != null ? engine : fallback != null ? fallback : "postgresql";
+    }
+
+    private static final Set<String> MYSQL_FAMILY = Set.of("mariadb", "mysql");
+
+    /** Bindings for a mode that provisions or binds without detection: the detected ones, else the engine's URL. */
     public List<Binding> detectOrDefault(Map<String, String> env) {
+        return detectOrDefault(env, null);
+    }
+
+    public List<Binding> detectOrDefault(Map<String, String> env, String engine) {
         List<Binding> detected = detect(env);
-        return detected.isEmpty() ? List.of(new Binding("DATABASE_URL", URI)) : detected;
+        if (!detected.isEmpty()) {
+            return detected;
+        }
+        String variable = engine == null ? "DATABASE_URL" : switch (engine) {
+            case "redis" -> "REDIS_URL";
+            case "mongodb" -> "MONGODB_URI";
+            default -> "DATABASE_URL";
+        };
+        return List.of(new Binding(variable, URI, engine));
     }
 
     /** The env a container gets: the user's, with the bound variables and the companions filled in. */
@@ -89,7 +131,8 @@ public class Detection {
             Map<String, String> userEnv) {
         Map<String, String> env = new LinkedHashMap<>(userEnv);
         for (Binding binding : bindings) {
-            env.put(binding.variable(), binding.format().equals(JDBC) ? connection.jdbc() : connection.uri());
+            boolean jdbc = binding.format().equals(JDBC) && connection.jdbc() != null;
+            env.put(binding.variable(), jdbc ? connection.jdbc() : connection.uri());
             if (binding.variable().equals("SPRING_DATASOURCE_URL")) {
                 putUnlessGiven(env, userEnv, "SPRING_DATASOURCE_USERNAME", connection.env().get("DB_USER"));
                 putUnlessGiven(env, userEnv, "SPRING_DATASOURCE_PASSWORD", connection.env().get("DB_PASSWORD"));
