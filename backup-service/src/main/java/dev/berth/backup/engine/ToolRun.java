@@ -58,8 +58,10 @@ public final class ToolRun {
     public static void check(String tool, ProcessBuilder command) throws IOException {
         Path stderr = Files.createTempFile(tool + "-", ".err");
         try {
-            Process process = command.redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+            if (command.redirectOutput() == ProcessBuilder.Redirect.PIPE) {
+                command.redirectOutput(ProcessBuilder.Redirect.DISCARD); // unless the caller wants it in a file
+            }
+            Process process = command.redirectError(stderr.toFile()).start();
             int exit = await(process);
             if (exit != 0) {
                 throw new ToolFailed(tool, summary(stderr, exit));

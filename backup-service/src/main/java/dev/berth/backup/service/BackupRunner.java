@@ -3,7 +3,7 @@ package dev.berth.backup.service;
 import dev.berth.backup.client.ProvisionerClient;
 import dev.berth.backup.domain.Backup;
 import dev.berth.backup.engine.DatabaseShape;
-import dev.berth.backup.engine.PgTools;
+import dev.berth.backup.engine.Dumps;
 import dev.berth.backup.engine.ToolRun;
 import dev.berth.backup.storage.BackupFiles;
 import dev.berth.contracts.problem.ProblemException;
@@ -13,13 +13,12 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 /**
- * Takes one backup: {@code pg_dump -Fc} as a process, its output streamed through a sha256 into storage (no temp
+ * Takes one backup: the engine's dump ({@code pg_dump -Fc}, {@code mariadb-dump}, Redis' keys), its output streamed through a sha256 into storage (no temp
  * copy, never whole in memory) under a name that appears only when the dump is complete; then the record and its
  * {@code BackupCompleted} event in one transaction. Any failure leaves no file and a {@code BackupFailed} event.
  */
@@ -36,7 +35,7 @@ public class BackupRunner {
     BackupFiles files;
 
     @Inject
-    PgTools tools;
+    Dumps dumps;
 
     @Inject
     RetentionService retention;
@@ -51,7 +50,7 @@ public class BackupRunner {
         AdminConnection conn;
         try {
             conn = provisioner.databaseAdmin(queued.databaseId());
-            tools.requireAtLeast(conn);
+            dumps.requireTools(conn);
         } catch (ProblemException e) {
             catalog.start(backupId, null, null);
             catalog.fail(queued, e.getMessage());
@@ -82,18 +81,17 @@ public class BackupRunner {
 
     private BackupCatalog.Result dump(Backup backup, AdminConnection conn) throws IOException {
         long started = System.nanoTime();
-        String key = keyFor(conn.database(), backup.id());
+        String key = keyFor(conn.database(), backup.id(), conn.engine());
         boolean encrypt = files.encrypting();
         BackupFiles.Sink sink = files.create(key, backup.id().toString(), encrypt);
         try {
-            ToolRun.streamInto("pg_dump", tools.command("pg_dump", conn, List.of("--format=custom", "--no-password")),
-                    sink.plain());
+            DatabaseShape dumped = dumps.dump(conn, sink.plain());
             // The source's shape (compared with a restored copy when the backup is verified), read once pg_dump is
             // done so it takes no CPU from the dump.
-            DatabaseShape source = shapeOf(conn);
+            DatabaseShape source = dumped != null ? dumped : shapeOf(conn);
             BackupFiles.Written written = sink.finish();
             return new BackupCatalog.Result(key, written.sizeBytes(), written.storedBytes(), written.sha256(), encrypt,
-                    serverVersion(conn), tools.version().text(), (System.nanoTime() - started) / 1_000_000,
+                    dumps.serverVersion(conn), dumps.toolVersion(conn), (System.nanoTime() - started) / 1_000_000,
                     source.tables(), source.rows());
         } catch (IOException | RuntimeException e) {
             sink.abort();
@@ -101,28 +99,26 @@ public class BackupRunner {
         }
     }
 
-    private static DatabaseShape shapeOf(AdminConnection conn) {
+    private DatabaseShape shapeOf(AdminConnection conn) {
         try {
-            return DatabaseShape.ofSource(conn);
-        } catch (java.sql.SQLException e) {
+            return dumps.shape(conn, false);
+        } catch (IOException | java.sql.SQLException e) {
             throw new DumpFailed("cannot read the tables of " + conn.database() + ": " + e.getMessage());
         }
     }
 
-    /** {@code {database}/{database}-{YYYYMMDD-HHMMSS}.dump}, with a short suffix if that second is taken. */
-    String keyFor(String database, UUID backupId) {
+    /**
+     * {@code {database}/{database}-{YYYYMMDD-HHMMSS}.dump} ({@code .sql} for MariaDB/MySQL, {@code .redis-keys} for
+     * Redis; {@code .enc} appended when encrypted), with a short suffix if that second is taken.
+     */
+    String keyFor(String database, UUID backupId, String engine) {
         String base = database + "/" + database + "-" + LocalDateTime.now().format(STAMP);
-        String ext = files.encrypting() ? ".dump.enc" : ".dump";
+        String ext = Dumps.extension(engine) + (files.encrypting() ? ".enc" : "");
         String key = base + ext;
         if (catalog.keyTaken(key)) {
             key = base + "-" + backupId.toString().substring(0, 8) + ext;
         }
         return key;
-    }
-
-    private static String serverVersion(AdminConnection conn) {
-        int num = conn.serverVersionNum();
-        return (num / 10000) + "." + (num % 10000);
     }
 
     /** pg_dump itself failed; the message is the summary of its stderr. */

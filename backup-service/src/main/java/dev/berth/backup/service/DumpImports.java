@@ -54,11 +54,20 @@ public class DumpImports {
 
     @Inject
     @RestClient
+    dev.berth.backup.client.ProvisionerClient provisioner;
+
+    @Inject
+    @RestClient
     RegistryClient registry;
 
     public Imported accept(String databaseId, InputStream upload, String target, String environment) {
         RestoreService.requireTarget(target);
         RegistryClient.Database database = registry.get(databaseId);
+        String engine = provisioner.databaseAdmin(databaseId).engine();
+        if (!"postgresql".equals(engine)) {
+            throw new ProblemException(ProblemType.BACKUP_REFUSED, "imports take PostgreSQL dumps (pg_dump -Fc); "
+                    + "this database is on a " + engine + " instance");
+        }
         if (!"ready".equals(database.status())) {
             throw new ProblemException(ProblemType.CONFLICT, "database " + databaseId + " is " + database.status()
                     + "; import into a ready database");

@@ -75,9 +75,15 @@ public class GlobalsDump {
         return list;
     }
 
-    /** Dumps the instance's globals into storage; returns the record. */
+    /**
+     * Dumps the instance's globals (roles and their settings) into storage; returns the record, or null for an
+     * instance of another engine (MariaDB's and Redis' users are made again by the provisioner, not restored).
+     */
     public Globals take(String instanceId) throws IOException {
         AdminConnection conn = provisioner.instanceAdmin(instanceId);
+        if (!conn.postgresql()) {
+            return null;
+        }
         UUID id = UUID.randomUUID();
         boolean encrypt = files.encrypting();
         String key = "_instances/" + instanceId + "/globals-" + LocalDateTime.now().format(STAMP) + "-"

@@ -2,6 +2,7 @@ package dev.berth.backup.service;
 
 import dev.berth.backup.client.ProvisionerClient;
 import dev.berth.backup.client.RegistryClient;
+import dev.berth.backup.engine.Dumps;
 import dev.berth.backup.domain.Backup;
 import dev.berth.backup.domain.BackupReason;
 import dev.berth.backup.domain.RestorePhase;
@@ -59,7 +60,7 @@ public class RestoreService {
     BackupRunner backups;
 
     @Inject
-    RestoreTool tool;
+    Dumps tool;
 
     @Inject
     BackupWorkers workers;
@@ -178,7 +179,7 @@ public class RestoreService {
             // objects are given to this database's own login (its roles do not exist here).
             boolean imported = catalog.find(job.backupId()).map(b -> BackupReason.IMPORT.value().equals(b.reason()))
                     .orElse(false);
-            tool.restore(file, target, imported ? RestoreTool.Ownership.TARGET_OWNER : RestoreTool.Ownership.AS_DUMPED);
+            tool.restore(file, target, imported ? Dumps.Ownership.TARGET_OWNER : Dumps.Ownership.AS_DUMPED);
             finish(job.id(), RestorePhase.COMPLETED, null);
             LOG.infof("restored backup %s into database %s in place", job.backupId(), target.database());
         } catch (IOException | RuntimeException e) {
@@ -196,7 +197,7 @@ public class RestoreService {
             Backup pre = catalog.find(preRestoreBackup).orElseThrow();
             file = files.materialize(pre.storageKey(), pre.id().toString(), pre.encrypted(), pre.sha256());
             AdminConnection target = provisioner.recreate(job.databaseId());
-            tool.restore(file, target, RestoreTool.Ownership.AS_DUMPED);
+            tool.restore(file, target, Dumps.Ownership.AS_DUMPED);
             finish(job.id(), RestorePhase.ROLLED_BACK, why + "; the database was put back as it was before the restore");
         } catch (IOException | RuntimeException e) {
             LOG.errorf("ROLLBACK of restore %s FAILED: %s; the pre-restore backup %s is intact in storage",
@@ -225,7 +226,7 @@ public class RestoreService {
         try {
             phase(job, RestorePhase.RESTORING);
             AdminConnection target = provisioner.databaseAdmin(newId);
-            tool.restore(file, target, RestoreTool.Ownership.TARGET_OWNER);
+            tool.restore(file, target, Dumps.Ownership.TARGET_OWNER);
             finish(job.id(), RestorePhase.COMPLETED, null);
         } catch (IOException | RuntimeException e) {
             try {

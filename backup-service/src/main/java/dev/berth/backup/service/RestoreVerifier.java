@@ -3,6 +3,7 @@ package dev.berth.backup.service;
 import dev.berth.backup.client.ProvisionerClient;
 import dev.berth.backup.domain.Backup;
 import dev.berth.backup.engine.DatabaseShape;
+import dev.berth.backup.engine.Dumps;
 import dev.berth.backup.storage.BackupFiles;
 import dev.berth.contracts.provisioning.AdminConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 /**
- * Proves a backup restorable: its checksum, then a real {@code pg_restore} into a scratch database on the same
+ * Proves a backup restorable: its checksum, then a real restore (pg_restore, mariadb, Redis RESTORE) into a scratch
+ * database (a scratch key prefix on Redis) on the same
  * instance, whose tables and row estimates are compared with what the source had when the backup was taken; the
  * scratch database is dropped whatever happens. The result is recorded on the backup.
  */
@@ -31,7 +33,7 @@ public class RestoreVerifier {
     BackupFiles files;
 
     @Inject
-    RestoreTool tool;
+    Dumps tool;
 
     @Inject
     @RestClient
@@ -47,14 +49,14 @@ public class RestoreVerifier {
         try {
             file = files.materialize(backup.storageKey(), backup.id().toString(), backup.encrypted(), backup.sha256());
             scratch = provisioner.createScratch(backup.instanceId());
-            tool.restore(file, scratch, RestoreTool.Ownership.ADMIN);
-            DatabaseShape restored = DatabaseShape.ofRestoredCopy(scratch);
+            tool.restore(file, scratch, Dumps.Ownership.ADMIN);
+            DatabaseShape restored = tool.shape(scratch, true);
             DatabaseShape source = new DatabaseShape(backup.tableCount() == null ? 0 : backup.tableCount(),
                     backup.rowEstimate() == null ? 0 : backup.rowEstimate());
             failure = restored.compareWith(source);
             if (failure == null) {
-                catalog.verified(backupId, true, "restored " + restored.tables() + " tables, about " + restored.rows()
-                        + " rows");
+                catalog.verified(backupId, true, "redis".equals(scratch.engine()) ? "restored " + restored.rows()
+                        + " keys" : "restored " + restored.tables() + " tables, about " + restored.rows() + " rows");
             }
         } catch (IOException | SQLException | RuntimeException e) {
             failure = RestoreService.message(e);

@@ -104,8 +104,11 @@ public final class PodmanService {
             Files.createDirectories(socket.getParent());
             Process process = new ProcessBuilder(script.toString(), socket.toString()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
+            // Dedicated instances' admin passwords are Podman secrets named after the owner.
             String cleanup = "podman rm -f -v -t 0 --filter label=berth.owner=" + owner + " >/dev/null 2>&1; "
-                    + "podman volume prune -f --filter label=berth.owner=" + owner + " >/dev/null 2>&1";
+                    + "podman volume prune -f --filter label=berth.owner=" + owner + " >/dev/null 2>&1; "
+                    + "podman secret ls --format '{{.Name}}' | grep '^" + owner + "-' | xargs -r podman secret rm "
+                    + ">/dev/null 2>&1";
             ProcessWatchdog.guard(cleanup + "; kill " + process.pid() + " 2>/dev/null");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 Commands.tryRun(List.of("sh", "-c", cleanup), null, 120, null);

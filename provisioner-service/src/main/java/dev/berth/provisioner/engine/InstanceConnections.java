@@ -141,8 +141,9 @@ public class InstanceConnections {
                 .replaceWithVoid());
     }
 
+    /** The PostgreSQL instances the provisioner can reach (the ones a warm pool can be kept on). */
     public Uni<java.util.List<UUID>> known() {
-        return catalog.query("SELECT instance_id FROM instance_endpoints").execute()
+        return catalog.query("SELECT instance_id FROM instance_endpoints WHERE engine = 'postgresql'").execute()
                 .map(rows -> {
                     java.util.List<UUID> ids = new java.util.ArrayList<>();
                     rows.forEach(r -> ids.add(r.getUUID(0)));

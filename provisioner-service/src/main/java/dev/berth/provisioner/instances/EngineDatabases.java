@@ -86,6 +86,23 @@ public class EngineDatabases {
                 .invoke(() -> LOG.infof("dropped %s database %s and its user", engine.wire(), database));
     }
 
+    /** Drops and makes again, empty, the database (the user and its grants stay): before an in-place restore. */
+    public Uni<Void> empty(UUID instanceId, Engine engine, String database) {
+        return asAdmin(instanceId, engine, null, (endpoint, admin) -> drivers.of(engine)
+                .dropDatabase(endpoint, admin, database, null)
+                .chain(() -> drivers.of(engine).createEmpty(endpoint, admin, database)));
+    }
+
+    public Uni<Void> createScratch(UUID instanceId, Engine engine, String name) {
+        return asAdmin(instanceId, engine, null, (endpoint, admin) -> drivers.of(engine).createEmpty(endpoint, admin,
+                name));
+    }
+
+    public Uni<Void> dropScratch(UUID instanceId, Engine engine, String name) {
+        return asAdmin(instanceId, engine, null, (endpoint, admin) -> drivers.of(engine).dropDatabase(endpoint, admin,
+                name, null));
+    }
+
     /** A new password for the login, set on the server, then sealed. */
     public Uni<String> rotate(UUID instanceId, Engine engine, UUID databaseId, String user) {
         String password = Passwords.generate();

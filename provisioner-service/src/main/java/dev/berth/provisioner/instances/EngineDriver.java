@@ -38,8 +38,14 @@ public interface EngineDriver {
      */
     Uni<Void> createDatabase(InstanceEndpoint admin, String adminPassword, AppLogin login);
 
-    /** Drops the database (its keys, on Redis) and the user; what is already gone is not an error. */
+    /**
+     * Drops the database (its keys, on Redis) and the user ({@code user} null: the database only, as for a scratch
+     * copy or before a restore); what is already gone is not an error.
+     */
     Uni<Void> dropDatabase(InstanceEndpoint admin, String adminPassword, String database, String user);
+
+    /** An empty database only the admin can use (a scratch copy, or the emptied target of a restore). */
+    Uni<Void> createEmpty(InstanceEndpoint admin, String adminPassword, String database);
 
     /** Gives the user a new password at once (no second login: these engines rotate in place). */
     Uni<Void> setPassword(InstanceEndpoint admin, String adminPassword, String user, String password);

@@ -63,8 +63,15 @@ abstract class MysqlFamilyDriver implements EngineDriver {
 
     @Override
     public Uni<Void> dropDatabase(InstanceEndpoint admin, String adminPassword, String database, String user) {
-        return connect(admin, adminPassword).flatMap(c -> run(c, MariadbDdl.dropUser(user))
+        return connect(admin, adminPassword).flatMap(c -> (user == null ? Uni.createFrom().voidItem()
+                        : run(c, MariadbDdl.dropUser(user)))
                 .chain(() -> run(c, MariadbDdl.dropDatabase(database)))
+                .eventually(c::close));
+    }
+
+    @Override
+    public Uni<Void> createEmpty(InstanceEndpoint admin, String adminPassword, String database) {
+        return connect(admin, adminPassword).flatMap(c -> run(c, MariadbDdl.createDatabase(database))
                 .eventually(c::close));
     }
 

@@ -78,6 +78,11 @@ public class PostgresDriver implements EngineDriver {
     }
 
     @Override
+    public Uni<Void> createEmpty(InstanceEndpoint admin, String adminPassword, String database) {
+        return viaProvisioner();
+    }
+
+    @Override
     public Uni<Void> setPassword(InstanceEndpoint admin, String adminPassword, String user, String password) {
         return viaProvisioner();
     }

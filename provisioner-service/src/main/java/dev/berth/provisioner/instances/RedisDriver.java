@@ -88,10 +88,17 @@ public class RedisDriver implements EngineDriver {
     @Override
     public Uni<Void> dropDatabase(InstanceEndpoint admin, String adminPassword, String database, String user) {
         Redis client = client(admin, adminPassword);
-        return acl(client, RedisAcl.deleteUser(user))
-                .chain(() -> acl(client, List.of("SAVE")))
-                .chain(() -> unlinkFrom(client, "0", RedisAcl.keysOf(database)))
+        Uni<Void> users = user == null ? Uni.createFrom().voidItem()
+                : acl(client, RedisAcl.deleteUser(user)).chain(() -> acl(client, List.of("SAVE")));
+        return users.chain(() -> unlinkFrom(client, "0", RedisAcl.keysOf(database)))
                 .eventually(client::close);
+    }
+
+    /** A prefix needs nothing made: it exists as soon as a key has it. */
+    @Override
+    public Uni<Void> createEmpty(InstanceEndpoint admin, String adminPassword, String database) {
+        RedisAcl.keysOf(database); // refuses what cannot be a prefix
+        return Uni.createFrom().voidItem();
     }
 
     @Override

@@ -39,6 +39,7 @@ public final class PodmanClient implements Closeable {
 
     private static final String API = "http://podman/v4.0.0/libpod";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration IDLE = Duration.ofSeconds(30);
 
     private final Path socket;
     private final HttpClient http;
@@ -51,7 +52,7 @@ public final class PodmanClient implements Closeable {
         this.transport = new Transport.TCPUnix(socket);
         this.http = new HttpClient();
         http.setName("podman-client");
-        http.setIdleTimeout(Duration.ofSeconds(30).toMillis());
+        http.setIdleTimeout(IDLE.toMillis());
         try {
             http.start();
         } catch (Exception e) {
@@ -85,18 +86,19 @@ public final class PodmanClient implements Closeable {
     }
 
     public void stop(String idOrName, Duration timeout) {
-        call(HttpMethod.POST, "/containers/" + segment(idOrName) + "/stop?timeout=" + timeout.toSeconds(), null);
+        call(HttpMethod.POST, "/containers/" + segment(idOrName) + "/stop?timeout=" + timeout.toSeconds(), null,
+                timeout);
     }
 
     public void restart(String idOrName, Duration timeout) {
-        call(HttpMethod.POST, "/containers/" + segment(idOrName) + "/restart?t=" + timeout.toSeconds(), null);
+        call(HttpMethod.POST, "/containers/" + segment(idOrName) + "/restart?t=" + timeout.toSeconds(), null, timeout);
     }
 
     /** Removes the container, stopping it first; its anonymous volumes go with it. Absent is not an error. */
     public void remove(String idOrName, Duration stopTimeout) {
         try {
             call(HttpMethod.DELETE, "/containers/" + segment(idOrName) + "?force=true&v=true&timeout="
-                    + stopTimeout.toSeconds(), null);
+                    + stopTimeout.toSeconds(), null, stopTimeout);
         } catch (PodmanException e) {
             if (!e.notFound()) {
                 throw e;
@@ -414,8 +416,14 @@ public final class PodmanClient implements Closeable {
     }
 
     private JsonNode call(HttpMethod method, String path, Object body) {
+        return call(method, path, body, Duration.ZERO);
+    }
+
+    /** A call that may take {@code waiting} longer than usual (Podman waits that long for a container to stop). */
+    private JsonNode call(HttpMethod method, String path, Object body, Duration waiting) {
         Request request = http.newRequest(API + path).transport(transport).method(method)
-                .timeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                .timeout(TIMEOUT.plus(waiting).toMillis(), TimeUnit.MILLISECONDS)
+                .idleTimeout(IDLE.plus(waiting).toMillis(), TimeUnit.MILLISECONDS);
         try {
             if (body != null) {
                 request.body(new StringRequestContent("application/json", json.writeValueAsString(body)));

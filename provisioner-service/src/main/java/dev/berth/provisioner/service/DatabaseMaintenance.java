@@ -1,6 +1,8 @@
 package dev.berth.provisioner.service;
 
+import dev.berth.contracts.catalog.Engine;
 import dev.berth.contracts.problem.ProblemException;
+import dev.berth.provisioner.instances.EngineDatabases;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.problem.SqlStates;
 import dev.berth.contracts.provisioning.AdminConnection;
@@ -39,6 +41,9 @@ public class DatabaseMaintenance {
     @Inject
     CredentialVault vault;
 
+    @Inject
+    EngineDatabases engineDatabases;
+
     /** Admin access to an app database (404 when unknown, 503 when its instance cannot be reached). */
     public Uni<AdminConnection> forDatabase(UUID databaseId) {
         return provisioner.requireLogin(databaseId).flatMap(login -> forInstance(login.instanceId(),
@@ -51,10 +56,14 @@ public class DatabaseMaintenance {
     }
 
     private Uni<AdminConnection> forInstance(UUID instanceId, String database, String owner) {
-        return instances.admin(instanceId).flatMap(admin -> instances.adminPassword(instanceId).map(password ->
-                new AdminConnection(instanceId, admin.endpoint().host(), admin.endpoint().port(),
-                        admin.endpoint().adminUser(), password, admin.endpoint().sslmode(), database, owner,
-                        admin.serverVersion())));
+        return instances.engineOf(instanceId).flatMap(engine -> !DatabaseProvisioner.POSTGRESQL.equals(engine)
+                ? instances.endpointOf(instanceId).flatMap(e -> instances.adminPassword(instanceId).map(password ->
+                        new AdminConnection(instanceId, e.host(), e.port(), e.adminUser(), password, e.sslmode(),
+                                database, owner, 0, engine)))
+                : instances.admin(instanceId).flatMap(admin -> instances.adminPassword(instanceId).map(password ->
+                        new AdminConnection(instanceId, admin.endpoint().host(), admin.endpoint().port(),
+                                admin.endpoint().adminUser(), password, admin.endpoint().sslmode(), database, owner,
+                                admin.serverVersion()))));
     }
 
     /**
@@ -62,8 +71,14 @@ public class DatabaseMaintenance {
      * roles and their passwords are untouched): the first half of an in-place restore. Safe to repeat.
      */
     public Uni<AdminConnection> recreate(UUID databaseId) {
-        return provisioner.requireLogin(databaseId).flatMap(login -> instances.admin(login.instanceId())
-                .flatMap(admin -> {
+        return provisioner.requireLogin(databaseId).flatMap(login -> instances.engineOf(login.instanceId())
+                .flatMap(engine -> DatabaseProvisioner.POSTGRESQL.equals(engine) ? recreateOnPostgres(login)
+                        : engineDatabases.empty(login.instanceId(), Engine.of(engine), login.databaseName())))
+                .chain(() -> forDatabase(databaseId));
+    }
+
+    private Uni<Void> recreateOnPostgres(LoginRecord login) {
+        return instances.admin(login.instanceId()).flatMap(admin -> {
                     Pool sql = admin.pool();
                     return sql.query(PostgresDdl.dropDatabase(login.databaseName())).execute()
                             .chain(() -> sql.query(PostgresDdl.createDatabase(login.databaseName(), login.ownerRole()))
@@ -72,8 +87,7 @@ public class DatabaseMaintenance {
                                     + PostgresDdl.grantConnect(login.databaseName(), login.ownerRole())).execute())
                             .onFailure().transform(e -> SqlStates.translate(e, "recreating database "
                                     + login.databaseName()));
-                })
-                .chain(() -> forDatabase(databaseId)));
+                }).replaceWithVoid();
     }
 
     /** An empty database owned by the admin, that no app can reach, for a throw-away restore. */
@@ -81,10 +95,13 @@ public class DatabaseMaintenance {
         byte[] random = new byte[8];
         RANDOM.nextBytes(random);
         String name = SCRATCH_PREFIX + HexFormat.of().formatHex(random);
-        return instances.admin(instanceId).flatMap(admin -> admin.pool()
-                        .query(PostgresDdl.createPoolDatabase(name)).execute()
-                        .chain(() -> admin.pool().query(PostgresDdl.revokePublic(name)).execute())
-                        .onFailure().transform(e -> SqlStates.translate(e, "creating a scratch database")))
+        return instances.engineOf(instanceId).flatMap(engine -> !DatabaseProvisioner.POSTGRESQL.equals(engine)
+                        ? engineDatabases.createScratch(instanceId, Engine.of(engine), name)
+                        : instances.admin(instanceId).flatMap(admin -> admin.pool()
+                                .query(PostgresDdl.createPoolDatabase(name)).execute()
+                                .chain(() -> admin.pool().query(PostgresDdl.revokePublic(name)).execute())
+                                .onFailure().transform(e -> SqlStates.translate(e, "creating a scratch database")))
+                                .replaceWithVoid())
                 .chain(() -> forInstance(instanceId, name, null));
     }
 
@@ -93,9 +110,12 @@ public class DatabaseMaintenance {
         if (name == null || !SCRATCH_NAME.matcher(name).matches()) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "'" + name + "' is not a scratch database name");
         }
-        return instances.admin(instanceId).flatMap(admin -> admin.pool().query(PostgresDdl.dropDatabase(name))
-                .execute().onFailure().transform(e -> SqlStates.translate(e, "dropping scratch database " + name)))
-                .replaceWithVoid();
+        return instances.engineOf(instanceId).flatMap(engine -> !DatabaseProvisioner.POSTGRESQL.equals(engine)
+                ? engineDatabases.dropScratch(instanceId, Engine.of(engine), name)
+                : instances.admin(instanceId).flatMap(admin -> admin.pool().query(PostgresDdl.dropDatabase(name))
+                        .execute().onFailure().transform(e -> SqlStates.translate(e, "dropping scratch database "
+                                + name)))
+                        .replaceWithVoid());
     }
 
     /**

@@ -61,7 +61,8 @@ public class DatabaseSamples {
     public Uni<Integer> sample() {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return pool.query("SELECT DISTINCT i.id FROM instances i JOIN app_databases d ON d.instance_id = i.id "
-                        + "WHERE i.engine = 'postgresql' AND d.status = 'ready'").execute()
+                        + "WHERE i.engine IN ('postgresql', 'mariadb', 'mysql') AND d.status = 'ready' "
+                        + "AND i.status NOT IN ('creating', 'removing', 'stopped', 'missing')").execute()
                 .flatMap(rows -> {
                     List<UUID> instances = new ArrayList<>();
                     rows.forEach(r -> instances.add(r.getUUID(0)));

@@ -68,6 +68,9 @@ public class DatabaseService {
     Outbox outbox;
 
     @Inject
+    DedicatedInstances dedicatedInstances;
+
+    @Inject
     RegistryConfig config;
 
     @Inject
@@ -227,7 +230,30 @@ public class DatabaseService {
         return pool.withTransaction(tx -> databases.setStatus(tx, db.id(), Status.DELETING, null))
                 .chain(() -> guarded(provisioner.drop(db.id())))
                 .chain(() -> pool.withTransaction(tx -> databases.delete(tx, db.id())
-                        .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, dropped(db, policy))))));
+                        .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, dropped(db, policy))))))
+                .call(() -> retireInstanceOf(db))
+                .replaceWithVoid();
+    }
+
+    /**
+     * A dedicated instance made for an app goes with the app's last database once the app is removed (the database's
+     * policy said delete, and a backup-then-delete has its backup by now); one still in use, or made by hand, stays.
+     */
+    private Uni<Void> retireInstanceOf(AppDatabase db) {
+        if (!db.dedicated()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("SELECT 1 FROM instances i WHERE i.id = $1 AND i.made_for_app IS NOT NULL "
+                        + "AND EXISTS (SELECT 1 FROM apps a WHERE a.id = i.made_for_app AND a.removed_at IS NOT NULL) "
+                        + "AND NOT EXISTS (SELECT 1 FROM app_databases d WHERE d.instance_id = i.id)")
+                .execute(Tuple.of(db.instanceId()))
+                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().voidItem()
+                        : dedicatedInstances.remove(db.instanceId(), false, true)
+                                .invoke(() -> LOG.infof("removed instance %s with the last database of its app",
+                                        db.instanceName()))
+                                .onFailure().invoke(e -> LOG.warnf("the instance %s of removed app %s stays: %s",
+                                        db.instanceName(), db.app(), e.getMessage()))
+                                .onFailure().recoverWithNull());
     }
 
     private static DatabaseDropped dropped(AppDatabase db, String policy) {

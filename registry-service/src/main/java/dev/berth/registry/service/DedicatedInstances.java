@@ -125,7 +125,11 @@ public class DedicatedInstances {
                 .chain(() -> status(id, "removing", null))
                 .chain(() -> guarded(provisioner.removeInstance(id, keepVolume))
                         .onFailure(e -> e instanceof ProblemException p && p.problem().status() == 404)
-                        .recoverWithNull())
+                        .recoverWithNull()
+                        // Not removed: say so on the instance (a DELETE again retries; what is gone stays gone).
+                        .onFailure().call(e -> pool.preparedQuery("UPDATE instances SET status = 'unhealthy', "
+                                        + "status_detail = $2, updated_at = now() WHERE id = $1")
+                                .execute(Tuple.of(id, "removing it failed: " + e.getMessage()))))
                 .chain(() -> pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM app_databases WHERE instance_id = $1")
                         .execute(Tuple.of(id))
                         .chain(() -> tx.preparedQuery("DELETE FROM instances WHERE id = $1").execute(Tuple.of(id)))))

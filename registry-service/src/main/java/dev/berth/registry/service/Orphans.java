@@ -86,7 +86,7 @@ public class Orphans {
                     UUID databaseId = app.getUUID("database_id");
                     String mode = app.getString("database_mode");
                     // Only a database Berth made for the app follows it; a bound existing one is just released.
-                    if (databaseId == null || !(mode.equals("auto") || mode.equals("new"))) {
+                    if (databaseId == null || !(mode.equals("auto") || mode.equals("new") || mode.equals("dedicated"))) {
                         return Uni.createFrom().item(false);
                     }
                     String policy = app.getString("deletion_policy");
