@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Dedicated instances: POST /api/instances (answers once the instance is healthy) against the raw baseline — the same
 # image started with `podman run` (a secret for the password, a fresh volume, the data network) followed by the same
-# health wait (podman healthcheck run every 250 ms until it passes) — per engine, interleaved, RUNS of each. Prints
+# health wait as Berth's (libpod's healthcheck endpoint, every 250 ms until it passes) — per engine, interleaved, RUNS
+# of each. Prints
 # the medians, the ratio (target ≤ 1.1), the spread over runs, and each instance's memory once idle (Podman's figure
 # for the container: what the engine holds, page cache included).
 #
@@ -47,7 +48,9 @@ raw() { # engine name → ms from `podman run` to the first passing health check
   t0=$(now_ms)
   pod run -d --name "$name" --network "$NETWORK" --secret "$name-admin,target=/run/secrets/pw" \
     -e "$(env_of "$engine")=/run/secrets/pw" -v "$name-data:$(data_of "$engine")" "$(image_of "$engine")" >/dev/null
-  until pod healthcheck run "$name" >/dev/null 2>&1; do sleep 0.25; done
+  until curl -s --unix-socket "$SOCK" "http://d/v4.0.0/libpod/containers/$name/healthcheck" | grep -q '"Status":"healthy"'; do
+    sleep 0.25
+  done
   echo $(( $(now_ms) - t0 ))
 }
 

@@ -78,9 +78,9 @@ public class InstanceContainers {
             podman.createSecret(secret, password.getBytes(StandardCharsets.UTF_8));
             undo.push(() -> podman.removeSecret(secret));
             Map<String, String> labels = labels(id, request.engine());
-            podman.createVolume(volume, labels);
+            createVolume(podman, volume, labels);
             undo.push(() -> podman.removeVolume(volume));
-            String containerId = podman.create(spec(request, driver, image.image(), volume, secret, labels));
+            String containerId = createContainer(podman, spec(request, driver, image.image(), volume, secret, labels));
             undo.push(() -> podman.remove(containerId, Duration.ZERO));
             start(podman, containerId, request);
             health.awaitHealthy(podman, container, config.readyTimeout());
@@ -185,23 +185,45 @@ public class InstanceContainers {
         return true;
     }
 
+    /** What can be checked before anything is made (a taken name or volume shows when it is made, see below). */
     private static void refuseWhatExists(PodmanClient podman, String image, String container, String volume,
             Integer hostPort) {
         if (!podman.imageExists(image)) {
             throw new ProblemException(ProblemType.IMAGE_MISSING, "the image " + image + " is not on this host (no "
                     + "registry is used): deploy/images/build.sh builds Berth's, or load one with podman load");
         }
-        if (podman.inspect(container) != null) {
-            throw new ProblemException(ProblemType.CONFLICT, "a container named " + container + " exists already");
-        }
-        if (podman.volumeExists(volume)) {
-            throw new ProblemException(ProblemType.CONFLICT, "the volume " + volume + " is left from an earlier "
-                    + "instance of that name: remove it (podman volume rm " + volume + ") or choose another name");
-        }
         if (hostPort != null && !HostPorts.free("127.0.0.1", hostPort)) {
             throw new ProblemException(ProblemType.PORT_IN_USE, "host port 127.0.0.1:" + hostPort
                     + " is taken by another process or container");
         }
+    }
+
+    /** A volume of that name is left from an earlier instance: it is the user's data, so it is never reused. */
+    private static void createVolume(PodmanClient podman, String volume, Map<String, String> labels) {
+        try {
+            podman.createVolume(volume, labels);
+        } catch (PodmanException e) {
+            if (e.conflict() || said(e, "already exists")) { // Podman 4.3 answers 500 with that cause
+                throw new ProblemException(ProblemType.CONFLICT, "the volume " + volume + " is left from an earlier "
+                        + "instance of that name: remove it (podman volume rm " + volume + ") or choose another name");
+            }
+            throw e;
+        }
+    }
+
+    private static String createContainer(PodmanClient podman, ContainerSpec spec) {
+        try {
+            return podman.create(spec);
+        } catch (PodmanException e) {
+            if (e.conflict() || said(e, "already in use")) {
+                throw new ProblemException(ProblemType.CONFLICT, "a container named " + spec.name() + " exists already");
+            }
+            throw e;
+        }
+    }
+
+    private static boolean said(PodmanException e, String words) {
+        return e.getMessage() != null && e.getMessage().contains(words);
     }
 
     private static void validate(DedicatedInstanceRequest r) {
