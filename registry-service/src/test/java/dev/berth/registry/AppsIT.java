@@ -177,8 +177,8 @@ class AppsIT {
                 .then().statusCode(400).body("detail", containsString("1BAD"));
         deploy(Map.of("name", "Bad Name", "image", PodmanService.APP_IMAGE)).then().statusCode(400)
                 .body("type", containsString("invalid-name"));
-        deploy(Map.of("name", name, "image", PodmanService.APP_IMAGE, "database", Map.of("mode", "dedicated")))
-                .then().statusCode(501);
+        deploy(Map.of("name", name, "image", PodmanService.APP_IMAGE, "database", Map.of("mode", "dedicated",
+                "engine", "oracle"))).then().statusCode(400).body("detail", containsString("engine must be one of"));
         deploy(Map.of("name", name, "image", PodmanService.APP_IMAGE, "database", Map.of("mode", "sideways")))
                 .then().statusCode(400);
         try (ServerSocket taken = new ServerSocket()) {

@@ -215,10 +215,23 @@ class DedicatedInstancesIT {
             held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             expectProblem(Map.of("name", name, "engine", "redis", "port", held.getLocalPort()), 409, "is taken");
         }
-        assertEquals(before, instanceContainers(), "no container was made");
+        // A deploy refused after its dedicated instance was made takes the instance with it.
+        String app = "refused" + suffix();
+        try (ServerSocket held = new ServerSocket()) {
+            held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            given().contentType(ContentType.JSON).body(Map.of("name", app, "image", PodmanService.APP_IMAGE,
+                            "command", List.of("sleep", "600"), "env", Map.of("REDIS_URL", ""), "ports",
+                            List.of(Map.of("hostPort", held.getLocalPort(), "containerPort", 80))))
+                    .when().post("/api/apps").then().statusCode(409).body("type", containsString("port-in-use"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> podman("container", "exists", app
+                + "-production-redis").exitCode() == 1);
+        assertEquals(1, podman("volume", "exists", app + "-production-redis-data").exitCode());
+        assertEquals(before, instanceContainers(), "no container was made, or it is gone again");
         given().when().get("/api/instances?size=500").then()
                 .body("items.name", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(
-                        containsString(name))));
+                        containsString(name))))
+                .body("items.name", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(containsString(app))));
     }
 
     @Test

@@ -1,10 +1,11 @@
 // Instances: the database servers Berth provisions on. Register an external PostgreSQL (the connection is tested
-// before it is saved), detect database containers and adopt them. Dedicated instances get their own page section.
+// before it is saved), detect database containers and adopt them; dedicated instances have their own section.
 import { html, nothing } from 'lit';
 import { BerthElement, confirmDialog, status, timeTag } from '../ui.js';
 import { session } from '../session.js';
 import { del, get, post } from '../api.js';
 import { allPages } from './databases.js';
+import './dedicated.js';
 
 class Instances extends BerthElement {
   static properties = { instances: { state: true }, candidates: { state: true }, showForm: { state: true },
@@ -94,12 +95,11 @@ class Instances extends BerthElement {
           ${writer ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : nothing}</tr></thead>
           <tbody>${this.instances.map((i) => html`<tr><td>${i.name}</td><td>${i.engine}</td>
             <td><code>${i.host}:${i.port}</code></td><td>${status(i.status)}</td>
-            <td class="hide-narrow">${i.shared ? 'shared' : 'dedicated'}</td><td class="hide-narrow">${timeTag(i.createdAt)}
-            </td>${writer ? html`<td><button class="small" @click=${() => this.removeInstance(i)}
-              aria-label=${`Remove instance ${i.name}`}>Remove</button></td>` : nothing}</tr>`)}</tbody></table></div>`}
-      <section class="panel" aria-labelledby="dedicated-h"><h2 id="dedicated-h">Dedicated instances</h2>
-        <p class="muted">A server of its own per app (PostgreSQL, MariaDB, Redis) in a container is coming; until then
-          register or adopt one.</p></section>`;
+            <td class="hide-narrow">${i.dedicated ? 'dedicated' : i.shared ? 'shared' : 'external'}</td>
+            <td class="hide-narrow">${timeTag(i.createdAt)}</td>${writer ? html`<td>${i.dedicated ? nothing
+              : html`<button class="small" @click=${() => this.removeInstance(i)}
+              aria-label=${`Remove instance ${i.name}`}>Remove</button>`}</td>` : nothing}</tr>`)}</tbody></table></div>`}
+      <b-dedicated .instances=${this.instances} @instances-changed=${() => this.load(true)}></b-dedicated>`;
   }
 
   candidateList() {

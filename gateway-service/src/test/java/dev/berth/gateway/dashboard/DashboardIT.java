@@ -212,6 +212,64 @@ class DashboardIT {
     }
 
     @Test
+    void aDedicatedRedisIsRunStoppedStartedMeasuredAndDeletedFromThePage() throws Exception {
+        String name = "kv" + UUID.randomUUID().toString().substring(0, 6).replaceAll("[^a-z0-9]", "a");
+        String container = name + "-production-redis";
+        try (BrowserContext context = signedIn(IT_ADMIN, IT_PASSWORD, 1280, 800)) {
+            Page page = context.pages().get(0);
+            steps(page, "dedicated", () -> {
+                page.navigate("/#/instances");
+                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run an instance")).click();
+                Locator form = page.getByRole(AriaRole.FORM, new Page.GetByRoleOptions()
+                        .setName("Run a dedicated instance"));
+                form.getByLabel("Name").fill(name);
+                form.getByLabel("Engine").selectOption("redis");
+                form.getByLabel("Publish on 127.0.0.1").check();
+                form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Run")).click();
+                Locator secret = page.locator(".secret-once");
+                assertThat(secret).containsText("not shown again", SLOW);
+                String password = secret.locator("pre").innerText().strip();
+                assertTrue(password.length() >= 24, "the admin password is shown once");
+                JsonNode made = null;
+                for (JsonNode i : call("GET", "/api/instances?size=500", adminToken, null).get("items")) {
+                    if (i.get("name").asText().equals(container)) {
+                        made = i;
+                    }
+                }
+                assertTrue(made != null && made.get("hostPort").asInt() >= 6379, String.valueOf(made));
+                Commands.Result ping = Commands.tryRun(List.of("redis-cli", "-p", made.get("hostPort").asText(),
+                        "--user", "admin", "PING"), Map.of("REDISCLI_AUTH", password), null, 30, null);
+                assertEquals("PONG", ping.output().strip(), "the password on the page opens the instance");
+                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("I have saved it")).click();
+                assertThat(secret).hasCount(0);
+
+                Locator row = page.locator("b-dedicated tr").filter(new Locator.FilterOptions().setHasText(container));
+                assertThat(row).containsText("ready", SLOW);
+                row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Stop " + container)).click();
+                assertThat(row).containsText("stopped", SLOW);
+                row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Start " + container)).click();
+                assertThat(row).containsText("ready", SLOW);
+                row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Figures of " + container))
+                        .click();
+                assertThat(row.locator("dl.figures")).containsText("Memory");
+                page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("instances.png")));
+
+                row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete instance " + container))
+                        .click();
+                Locator dialog = page.getByRole(AriaRole.DIALOG);
+                dialog.getByText("Delete its data too").click();
+                dialog.getByLabel("Type " + container + " to confirm").fill(container);
+                dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete")).click();
+                assertThat(page.locator("b-dedicated")).not().containsText(container, SLOW);
+                Commands.Result exists = Commands.tryRun(List.of("podman", "--url", "unix://" + berth.home()
+                        .resolve("run/podman/podman.sock"), "container", "exists", container), Map.of(), null, 30,
+                        null);
+                assertEquals(1, exists.exitCode(), "the container is gone");
+            });
+        }
+    }
+
+    @Test
     void aPgDumpFileIsImportedIntoANewDatabaseAndAnythingElseIsRefused() throws Exception {
         // A dump as a user brings it: made with pg_dump -Fc from a database with a table and three rows.
         JsonNode source = call("POST", "/api/databases", adminToken, Map.of("app", "legacy"));

@@ -87,6 +87,9 @@ public class AppService {
     DatabaseBinding binding;
 
     @Inject
+    DedicatedInstances dedicatedInstances;
+
+    @Inject
     Admissions admissions;
 
     @Inject
@@ -118,6 +121,7 @@ public class AppService {
                                         .onFailure().recoverWithNull()
                                 : Uni.createFrom().voidItem()))
                 .onFailure().call(() -> records.delete(id))
+                .onFailure().call(() -> dedicatedInstances.removeMadeFor(id))
                 .chain(() -> records.get(id));
     }
 

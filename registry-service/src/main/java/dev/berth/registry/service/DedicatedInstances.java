@@ -136,6 +136,18 @@ public class DedicatedInstances {
                 .replaceWithVoid();
     }
 
+    /** Instances made for an app whose deploy failed: they go too, so a refused deploy leaves nothing. */
+    public Uni<Void> removeMadeFor(UUID appId) {
+        return pool.preparedQuery("SELECT i.id FROM instances i WHERE i.made_for_app = $1 AND NOT EXISTS (SELECT 1 "
+                        + "FROM app_databases d WHERE d.instance_id = i.id)").execute(Tuple.of(appId))
+                .onItem().transformToMulti(rows -> io.smallrye.mutiny.Multi.createFrom().iterable(rows))
+                .onItem().transformToUniAndConcatenate(row -> remove(row.getUUID(0), false, true)
+                        .onFailure().invoke(e -> LOG.warnf("instance %s of the failed deploy stays: %s", row.getUUID(0),
+                                e.getMessage()))
+                        .onFailure().recoverWithNull())
+                .collect().last().replaceWithVoid();
+    }
+
     /** A status from the instance's events or an action (ignored for instances the catalog no longer has). */
     public Uni<Void> status(UUID id, String status, String detail) {
         return pool.preparedQuery("UPDATE instances SET status = $2, status_detail = $3, updated_at = now() "
