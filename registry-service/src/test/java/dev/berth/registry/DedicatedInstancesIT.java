@@ -67,6 +67,12 @@ class DedicatedInstancesIT {
         action(id, "stop").body("status", equalTo("stopped"));
         action(id, "start").body("status", equalTo("ready"));
         assertEquals("42", inApp(app, shop, "psql \"$(cat)\" -qAtc 'SELECT x FROM t'").output().strip());
+        // An upgrade runs a new container of the configured image on the same volume: the data is still there.
+        String before = podman("inspect", "--format", "{{.Id}}", container).output().strip();
+        action(id, "upgrade").body("status", equalTo("ready")).body("version", equalTo("15"));
+        assertNotEquals(before, podman("inspect", "--format", "{{.Id}}", container).output().strip(), "a new container");
+        await().atMost(Duration.ofSeconds(15)).until(() -> "42".equals(inApp(app, shop,
+                "psql \"$(cat)\" -qAtc 'SELECT x FROM t'").output().strip()));
 
         remove(id, false);
         assertEquals(1, podman("volume", "exists", container + "-data").exitCode(), "the volume is gone");

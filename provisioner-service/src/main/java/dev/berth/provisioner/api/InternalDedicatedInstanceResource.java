@@ -69,6 +69,14 @@ public class InternalDedicatedInstanceResource {
         return lifecycle.restart(id);
     }
 
+    @POST
+    @Path("/upgrade")
+    @Operation(summary = "Run on the image now configured for the engine (same major version), keeping the volume",
+            description = "The previous image is put back when the new container does not become healthy.")
+    public DedicatedInstance upgrade(@PathParam("id") UUID id) {
+        return containers.upgrade(id);
+    }
+
     @GET
     @Path("/stats")
     @Operation(summary = "CPU, memory and uptime from Podman; data size and connections from the engine")

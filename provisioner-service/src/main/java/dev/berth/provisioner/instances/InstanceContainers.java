@@ -61,6 +61,9 @@ public class InstanceContainers {
     @Inject
     InstancesConfig config;
 
+    @Inject
+    InstanceLifecycle lifecycle;
+
     public DedicatedInstance create(UUID id, DedicatedInstanceRequest request) {
         validate(request);
         EngineDriver driver = drivers.of(request.engine());
@@ -131,6 +134,57 @@ public class InstanceContainers {
         records.removed(id, new InstanceRemoved(id.toString(), r.container(), keepVolume));
         LOG.infof("instance %s removed (%s)", r.container(), keepVolume ? "volume " + r.volume() + " kept"
                 : "with its volume");
+    }
+
+    /**
+     * Runs the instance on the image now configured for its engine (a rebuilt image, a new minor version), on the same
+     * volume, secret, port and limits; a new major version is refused (that needs a dump and a restore). When the new
+     * container does not become healthy, the previous image is put back.
+     */
+    public DedicatedInstance upgrade(UUID id) {
+        InstanceRecords.Record r = records.require(id);
+        InstancesConfig.Image image = drivers.image(r.engine());
+        if (!sameMajor(image.version(), r.version())) {
+            throw new ProblemException(ProblemType.CONFLICT, r.container() + " runs " + r.engine().wire() + " "
+                    + r.version() + "; the configured image has " + image.version() + ": a major upgrade needs a "
+                    + "backup and a restore into a new instance");
+        }
+        PodmanClient podman = runtime.client();
+        if (!podman.imageExists(image.image())) {
+            throw new ProblemException(ProblemType.IMAGE_MISSING, "the image " + image.image() + " is not on this host");
+        }
+        try {
+            String replaced = replace(podman, r, image.image());
+            records.replaced(id, replaced, image.image(), image.version());
+            LOG.infof("instance %s upgraded to %s", r.container(), image.image());
+        } catch (RuntimeException failed) {
+            LOG.warnf("upgrade of %s failed (%s); back to %s", r.container(), failed.getMessage(), r.image());
+            try {
+                replace(podman, r, r.image());
+            } catch (RuntimeException alsoFailed) {
+                throw new ProblemException(ProblemType.INSTANCE_UNAVAILABLE, "the upgrade of " + r.container()
+                        + " failed (" + failed.getMessage() + ") and so did going back to " + r.image() + " ("
+                        + alsoFailed.getMessage() + "); its volume " + r.volume() + " is untouched");
+            }
+            throw new ProblemException(ProblemType.INSTANCE_UNAVAILABLE, "the upgrade of " + r.container()
+                    + " failed, so it runs " + r.image() + " again: " + failed.getMessage());
+        }
+        return lifecycle.get(id);
+    }
+
+    /** Stops and removes the container (the volume stays) and runs a new one from {@code image}; returns its id. */
+    private String replace(PodmanClient podman, InstanceRecords.Record r, String image) {
+        EngineDriver driver = drivers.of(r.engine());
+        stopRequests.note(r.containerId());
+        podman.remove(r.container(), config.stopTimeout());
+        DedicatedInstanceRequest request = new DedicatedInstanceRequest(r.name(), r.environment(), r.engine(),
+                r.container(), r.version(), r.memoryBytes(), r.cpus(), r.hostPort());
+        String containerId = createContainer(podman, spec(request, driver, image, r.volume(), r.secret(),
+                labels(r.instanceId(), r.engine())));
+        start(podman, containerId, request);
+        health.awaitHealthy(podman, r.container(), config.readyTimeout());
+        health.started(r, podman.inspect(containerId));
+        return containerId;
     }
 
     private void start(PodmanClient podman, String containerId, DedicatedInstanceRequest request) {

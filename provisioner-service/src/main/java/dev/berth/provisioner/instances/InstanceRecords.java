@@ -93,10 +93,11 @@ public class InstanceRecords {
         }
     }
 
-    /** The instance's container was replaced (an upgrade): its new id and image. */
-    public void replaced(UUID instanceId, String containerId, String image) {
-        pool.preparedQuery("UPDATE instance_containers SET container_id = $2, image = $3 WHERE instance_id = $1")
-                .execute(Tuple.of(instanceId, containerId, image)).await().atMost(TIMEOUT);
+    /** The instance's container was replaced (an upgrade): its new id, image and version. */
+    public void replaced(UUID instanceId, String containerId, String image, String version) {
+        pool.preparedQuery("UPDATE instance_containers SET container_id = $2, image = $3, version = $4 "
+                        + "WHERE instance_id = $1")
+                .execute(Tuple.of(instanceId, containerId, image, version)).await().atMost(TIMEOUT);
     }
 
     /** The instance is gone: its row, endpoint and sealed password, with its event. */

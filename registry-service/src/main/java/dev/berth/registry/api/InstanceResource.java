@@ -121,10 +121,12 @@ public class InstanceResource {
     }
 
     @POST
-    @Path("/{id}/{action: start|stop|restart}")
-    @Operation(summary = "Start, stop or restart a dedicated instance",
-            description = "start and restart answer when the health check passes (503 with the reason if it does "
-                    + "not); stop when the server has shut down.")
+    @Path("/{id}/{action: start|stop|restart|upgrade}")
+    @Operation(summary = "Start, stop, restart or upgrade a dedicated instance",
+            description = "start, restart and upgrade answer when the health check passes (503 with the reason if it "
+                    + "does not); stop when the server has shut down. upgrade runs the instance on the image now "
+                    + "configured for its engine, on the same volume (a new major version is refused with 409); "
+                    + "if the new container does not become healthy the previous image is put back.")
     public Uni<InstanceView> act(@PathParam("id") UUID id, @PathParam("action") String action) {
         return dedicated.act(id, action).flatMap(v -> view(id));
     }

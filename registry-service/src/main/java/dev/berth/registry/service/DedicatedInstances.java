@@ -100,7 +100,9 @@ public class DedicatedInstances {
 
     public Uni<DedicatedInstance> act(UUID id, String action) {
         return requireDedicated(id).chain(() -> guarded(provisioner.instanceAction(id, action)))
-                .call(view -> status(id, statusOf(view), null));
+                .call(view -> status(id, statusOf(view), null))
+                .call(view -> pool.preparedQuery("UPDATE instances SET image = $2, version = $3 WHERE id = $1")
+                        .execute(Tuple.of(id, view.image(), view.version())));
     }
 
     public Uni<InstanceStats> stats(UUID id) {
