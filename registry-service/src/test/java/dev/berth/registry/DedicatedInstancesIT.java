@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -264,6 +265,43 @@ class DedicatedInstancesIT {
                 == 404);
         assertEquals(1, podman("container", "exists", name + "-production-postgresql").exitCode());
         assertEquals(1, podman("volume", "exists", name + "-production-postgresql-data").exitCode());
+    }
+
+    /**
+     * MySQL 8 and MongoDB have no Debian package and no registry is reachable here: their instances run from an image
+     * named in configuration. Without it the API refuses clearly and makes nothing (tested here); with it the
+     * engine is run for real (skipped here, and the skip says why).
+     */
+    @Test
+    void mysqlRunsFromItsConfiguredImageWhereOneIsOnThisHost() {
+        String image = "docker.io/library/mysql:8.4";
+        String name = "my" + suffix();
+        if (podman("image", "exists", image).exitCode() != 0) {
+            expectProblem(Map.of("name", name, "engine", "mysql"), 422, image);
+            assertEquals(1, podman("container", "exists", name + "-production-mysql").exitCode());
+            Assumptions.abort("no MySQL image (" + image + ") on this host: Debian has none and no registry is "
+                    + "reachable, so MySQL itself was not exercised; the refusal without it was");
+        }
+        JsonPath created = create(Map.of("name", name, "engine", "mysql", "memoryLimit", "1g"));
+        JsonPath db = database("shop_" + suffix(), created.getString("instance.id"));
+        assertTrue(db.getString("connection.jdbc").startsWith("jdbc:mysql://" + name + "-production-mysql:3306/"));
+        remove(created.getString("instance.id"), false);
+    }
+
+    @Test
+    void mongodbRunsFromItsConfiguredImageWhereOneIsOnThisHost() {
+        String image = "docker.io/library/mongo:7.0";
+        String name = "mg" + suffix();
+        if (podman("image", "exists", image).exitCode() != 0) {
+            expectProblem(Map.of("name", name, "engine", "mongodb"), 422, image);
+            Assumptions.abort("no MongoDB image (" + image + ") on this host: Debian has none and no registry is "
+                    + "reachable, so MongoDB itself was not exercised; the refusal without it was");
+        }
+        JsonPath created = create(Map.of("name", name, "engine", "mongodb"));
+        given().contentType(ContentType.JSON).body(Map.of("app", "app" + suffix(), "instance",
+                        created.getString("instance.id"))).when().post("/api/databases").then().statusCode(501)
+                .body("detail", containsString("not built yet"));
+        remove(created.getString("instance.id"), false);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------

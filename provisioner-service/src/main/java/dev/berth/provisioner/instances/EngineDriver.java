@@ -31,6 +31,11 @@ public interface EngineDriver {
     /** Data size and client connections, asked of the server as its admin. */
     Uni<EngineFigures> figures(InstanceEndpoint endpoint, String password);
 
+    /** Proves the admin can log in (before a new instance is recorded): asking for the figures does. */
+    default Uni<Void> checkAdmin(InstanceEndpoint endpoint, String password) {
+        return figures(endpoint, password).replaceWithVoid();
+    }
+
     /**
      * Makes {@code login.database()} and a user confined to it; a step that fails undoes the ones before it.
      * PostgreSQL does not come here: its databases go through {@code DatabaseProvisioner} (warm pool, zero-downtime

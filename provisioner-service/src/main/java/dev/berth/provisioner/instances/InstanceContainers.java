@@ -90,7 +90,7 @@ public class InstanceContainers {
             String address = health.address(podman.inspect(containerId));
             InstanceEndpoint endpoint = new InstanceEndpoint(id, address, request.engine().port(), driver.adminUser(),
                     "prefer");
-            driver.figures(endpoint, password).await().atMost(Duration.ofSeconds(30)); // the admin login works
+            driver.checkAdmin(endpoint, password).await().atMost(Duration.ofSeconds(30)); // the admin login works
             records.created(new InstanceRecords.Record(id, request.name(), request.environment(), request.engine(),
                             container, containerId, image.image(), image.version(), volume, secret, request.hostPort(),
                             request.memoryBytes(), request.cpus(), "healthy"), endpoint, password,
