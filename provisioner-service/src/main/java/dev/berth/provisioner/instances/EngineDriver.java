@@ -28,6 +28,22 @@ public interface EngineDriver {
     /** The health check (HEALTHCHECK syntax) Podman runs; the Berth images bring {@code berth-health}. */
     List<String> healthTest();
 
+    /** The check of Berth's own images. */
+    List<String> BERTH_HEALTH = List.of("CMD", "/usr/local/bin/berth-health");
+
+    /**
+     * The environment Berth's images read: the password file under {@code variable}, and the memory limit they size
+     * themselves by ({@code BERTH_MEMORY_LIMIT}, when there is one).
+     */
+    static Map<String, String> berthImageEnv(String variable, String passwordFile, Long memoryBytes) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put(variable, passwordFile);
+        if (memoryBytes != null) {
+            env.put("BERTH_MEMORY_LIMIT", String.valueOf(memoryBytes));
+        }
+        return env;
+    }
+
     /** Data size and client connections, asked of the server as its admin. */
     Uni<EngineFigures> figures(InstanceEndpoint endpoint, String password);
 

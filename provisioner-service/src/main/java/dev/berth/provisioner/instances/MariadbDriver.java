@@ -2,7 +2,6 @@ package dev.berth.provisioner.instances;
 
 import dev.berth.contracts.catalog.Engine;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,16 +16,11 @@ public class MariadbDriver extends MysqlFamilyDriver {
 
     @Override
     public Map<String, String> env(String passwordFile, Long memoryBytes) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("MARIADB_ROOT_PASSWORD_FILE", passwordFile);
-        if (memoryBytes != null) {
-            env.put("BERTH_MEMORY_LIMIT", String.valueOf(memoryBytes));
-        }
-        return env;
+        return EngineDriver.berthImageEnv("MARIADB_ROOT_PASSWORD_FILE", passwordFile, memoryBytes);
     }
 
     @Override
     public List<String> healthTest() {
-        return List.of("CMD", "/usr/local/bin/berth-health");
+        return BERTH_HEALTH;
     }
 }

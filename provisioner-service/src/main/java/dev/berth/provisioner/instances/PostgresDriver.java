@@ -11,7 +11,6 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,17 +38,12 @@ public class PostgresDriver implements EngineDriver {
 
     @Override
     public Map<String, String> env(String passwordFile, Long memoryBytes) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("POSTGRES_PASSWORD_FILE", passwordFile);
-        if (memoryBytes != null) {
-            env.put("BERTH_MEMORY_LIMIT", String.valueOf(memoryBytes));
-        }
-        return env;
+        return EngineDriver.berthImageEnv("POSTGRES_PASSWORD_FILE", passwordFile, memoryBytes);
     }
 
     @Override
     public List<String> healthTest() {
-        return List.of("CMD", "/usr/local/bin/berth-health");
+        return BERTH_HEALTH;
     }
 
     @Override

@@ -42,18 +42,14 @@ public class RedisDriver implements EngineDriver {
 
     @Override
     public Map<String, String> env(String passwordFile, Long memoryBytes) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("REDIS_PASSWORD_FILE", passwordFile);
+        Map<String, String> env = EngineDriver.berthImageEnv("REDIS_PASSWORD_FILE", passwordFile, memoryBytes);
         env.put("REDIS_ADMIN_USER", adminUser());
-        if (memoryBytes != null) {
-            env.put("BERTH_MEMORY_LIMIT", String.valueOf(memoryBytes));
-        }
         return env;
     }
 
     @Override
     public List<String> healthTest() {
-        return List.of("CMD", "/usr/local/bin/berth-health");
+        return BERTH_HEALTH;
     }
 
     @Override
