@@ -1,6 +1,8 @@
 package dev.berth.provisioner.service;
 
 import dev.berth.contracts.catalog.Engine;
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.problem.SqlStates;
 import dev.berth.provisioner.instances.EngineDatabases;
 import dev.berth.contracts.provisioning.DatabaseFigures;
@@ -60,7 +62,18 @@ public class InstanceInventory {
                 .onFailure().transform(e -> SqlStates.translate(e, "reading the inventory of instance " + instanceId));
     }
 
+    /** A database's live figures: PostgreSQL's statistics, or the engine's per-database figures (MariaDB/MySQL). */
     public Uni<Stats> stats(UUID databaseId) {
+        return provisioner.requireLogin(databaseId).flatMap(login -> instances.engineOf(login.instanceId())
+                .flatMap(engine -> DatabaseProvisioner.POSTGRESQL.equals(engine) ? postgresStats(databaseId)
+                        : engineDatabases.figures(login.instanceId(), Engine.of(engine)).map(all -> all.stream()
+                                .filter(f -> f.database().equals(login.databaseName())).findFirst()
+                                .map(f -> new Stats(f.sizeBytes(), f.connections(), null, f.transactions()))
+                                .orElseThrow(() -> new ProblemException(ProblemType.NOT_IMPLEMENTED, engine
+                                        + " keeps no figures per database")))));
+    }
+
+    private Uni<Stats> postgresStats(UUID databaseId) {
         return onServerOf(databaseId, name -> "reading statistics of " + name, (pool, name) -> pool.preparedQuery(
                         "SELECT pg_database_size(d.oid) AS size, coalesce(s.numbackends, 0) AS connections, "
                                 + "coalesce(s.xact_commit, 0) AS commits, (SELECT max(greatest(a.backend_start, "
