@@ -30,7 +30,7 @@ public record ContainerSpec(String name, String image, Map<String, String> env, 
         secrets = secrets == null ? List.of() : List.copyOf(secrets);
     }
 
-    /** A Podman secret mounted as a file at {@code target} (readable by the container's processes only). */
+    /** A Podman secret mounted as a file at {@code target}, readable by the container's root only. */
     public record SecretMount(String source, String target) {
     }
 
@@ -77,7 +77,7 @@ public record ContainerSpec(String name, String image, Map<String, String> env, 
         }
         if (!secrets.isEmpty()) {
             body.put("secrets", secrets.stream().map(m -> Map.of("Source", m.source(), "Target", m.target(),
-                    "Mode", 0444)).toList());
+                    "Mode", 0400)).toList()); // root only: the entrypoints read it before dropping privileges
         }
         if (resources != null) {
             Map<String, Object> limits = new LinkedHashMap<>();
