@@ -152,6 +152,11 @@ class DedicatedInstancesIT {
         action(id, "stop").body("status", equalTo("stopped"));
         action(id, "start").body("status", equalTo("ready"));
         assertEquals("v", inApp(app, cache, cli + "GET " + prefix + "k").output().strip(), "append-only keeps it");
+        // Stopped and started outside Berth: the status follows the container's events and the health checks.
+        assertEquals(0, podman("stop", "-t", "5", container).exitCode());
+        await().atMost(Duration.ofSeconds(30)).until(() -> "stopped".equals(status(id)));
+        assertEquals(0, podman("start", container).exitCode());
+        await().atMost(Duration.ofSeconds(45)).until(() -> "ready".equals(status(id)));
 
         given().when().delete("/api/databases/" + cache.getString("id")).then().statusCode(anyOf(is(202), is(204)));
         await().atMost(Duration.ofSeconds(30)).until(() -> "0".equals(host(List.of("redis-cli", "-p",
@@ -309,6 +314,10 @@ class DedicatedInstancesIT {
     private static JsonPath create(Map<String, Object> body) {
         return given().contentType(ContentType.JSON).body(body).when().post("/api/instances").then()
                 .statusCode(201).body("instance.status", equalTo("ready")).extract().jsonPath();
+    }
+
+    private static String status(String id) {
+        return given().when().get("/api/instances/" + id).then().statusCode(200).extract().path("status");
     }
 
     private static void expectProblem(Map<String, Object> body, int status, String detail) {

@@ -176,13 +176,28 @@ public class ContainerEventWatcher {
                         .call(() -> tx.preparedQuery("INSERT INTO container_watch (owner, last_time_nano) VALUES ($1, $2) "
                                         + "ON CONFLICT (owner) DO UPDATE SET last_time_nano = greatest("
                                         + "container_watch.last_time_nano, $2), updated_at = now()")
-                                .execute(Tuple.of(runtime.config().owner(), event.timeNano()))))
+                                .execute(Tuple.of(runtime.config().owner(), event.timeNano())))
+                        .call(() -> instanceHealth(tx, data)))
                 // Seen before (Podman's log was rotated and read again, or a stream replayed it): recorded already.
                 .onFailure(e -> SqlStates.is(e, SqlStates.UNIQUE_VIOLATION))
                 .recoverWithNull()
                 .await().atMost(DB_TIMEOUT);
         // Publish now rather than at the relay's next tick: the registry should learn within milliseconds.
         relay.nudge();
+    }
+
+    /**
+     * A dedicated instance that started (or stopped) is not known healthy any more: the health round then announces
+     * when it is, even if the stop and start happened between two rounds.
+     */
+    private static io.smallrye.mutiny.Uni<Void> instanceHealth(io.vertx.mutiny.sqlclient.SqlConnection tx,
+            BerthEvent data) {
+        String health = data instanceof InstanceStarted ? "starting" : data instanceof InstanceStopped ? "stopped" : null;
+        if (health == null) {
+            return io.smallrye.mutiny.Uni.createFrom().voidItem();
+        }
+        return tx.preparedQuery("UPDATE instance_containers SET health = $2 WHERE instance_id = $1")
+                .execute(Tuple.of(UUID.fromString(data.aggregateId()), health)).replaceWithVoid();
     }
 
     private long position() {
