@@ -260,7 +260,9 @@ class DashboardIT {
                 dialog.getByText("Delete its data too").click();
                 dialog.getByLabel("Type " + container + " to confirm").fill(container);
                 dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete")).click();
-                assertThat(page.locator("b-dedicated")).not().containsText(container, SLOW);
+                assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText(
+                        container + " deleted."))).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(60_000));
+                assertThat(row).hasCount(0);
                 Commands.Result exists = Commands.tryRun(List.of("podman", "--url", "unix://" + berth.home()
                         .resolve("run/podman/podman.sock"), "container", "exists", container), Map.of(), null, 30,
                         null);
