@@ -303,9 +303,15 @@ class DedicatedInstancesIT {
                     + "reachable, so MongoDB itself was not exercised; the refusal without it was");
         }
         JsonPath created = create(Map.of("name", name, "engine", "mongodb"));
-        given().contentType(ContentType.JSON).body(Map.of("app", "app" + suffix(), "instance",
-                        created.getString("instance.id"))).when().post("/api/databases").then().statusCode(501)
-                .body("detail", containsString("not built yet"));
+        String container = created.getString("instance.container");
+        JsonPath shop = database("shop" + suffix(), created.getString("instance.id"));
+        JsonPath blog = database("blog" + suffix(), created.getString("instance.id"));
+        assertTrue(shop.getString("connection.env.MONGODB_URI").startsWith("mongodb://"));
+        assertEquals(0, inApp(container, shop, "mongosh --quiet \"$(cat)\" --eval "
+                + "'db.t.insertOne({x: 42}); print(db.t.countDocuments())'").exitCode());
+        Commands.Result other = inApp(container, shop, "mongosh --quiet \"$(cat)\" --eval "
+                + "'db.getSiblingDB(\"" + blog.getString("database") + "\").t.insertOne({x: 1})'");
+        assertTrue(other.output().contains("not authorized"), "confined to its database: " + other.output());
         remove(created.getString("instance.id"), false);
     }
 

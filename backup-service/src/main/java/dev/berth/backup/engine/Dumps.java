@@ -129,6 +129,9 @@ public class Dumps {
     }
 
     private static ProblemException unsupported(String engine) {
-        return new ProblemException(ProblemType.BACKUP_REFUSED, "Berth cannot back up " + engine + " databases yet");
+        return new ProblemException(ProblemType.BACKUP_REFUSED, "mongodb".equals(engine)
+                ? "backups of MongoDB databases need mongodump (MongoDB's database tools are not in Debian) and are "
+                        + "not built yet; back up the instance's volume meanwhile"
+                : "Berth cannot back up " + engine + " databases yet");
     }
 }

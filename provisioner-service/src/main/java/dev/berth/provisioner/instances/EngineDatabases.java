@@ -104,10 +104,10 @@ public class EngineDatabases {
     }
 
     /** A new password for the login, set on the server, then sealed. */
-    public Uni<String> rotate(UUID instanceId, Engine engine, UUID databaseId, String user) {
+    public Uni<String> rotate(UUID instanceId, Engine engine, UUID databaseId, String database, String user) {
         String password = Passwords.generate();
-        return asAdmin(instanceId, engine, password, (endpoint, admin) -> drivers.of(engine).setPassword(endpoint, admin, user,
-                        password))
+        return asAdmin(instanceId, engine, password, (endpoint, admin) -> drivers.of(engine).setPassword(endpoint, admin,
+                        database, user, password))
                 .chain(() -> catalog.withTransaction(tx -> vault.store(tx, "database", databaseId.toString(), LOGIN,
                         password)))
                 .replaceWith(password);

@@ -69,7 +69,8 @@ public interface EngineDriver {
     Uni<Void> createEmpty(InstanceEndpoint admin, String adminPassword, String database);
 
     /** Gives the user a new password at once (no second login: these engines rotate in place). */
-    Uni<Void> setPassword(InstanceEndpoint admin, String adminPassword, String user, String password);
+    Uni<Void> setPassword(InstanceEndpoint admin, String adminPassword, String database, String user,
+            String password);
 
     /** Size, sessions and activity of each app database on the instance (what the registry samples). */
     Uni<List<DatabaseFigures>> databaseFigures(InstanceEndpoint admin, String adminPassword);

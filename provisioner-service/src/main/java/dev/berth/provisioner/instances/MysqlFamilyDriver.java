@@ -76,7 +76,8 @@ abstract class MysqlFamilyDriver implements EngineDriver {
     }
 
     @Override
-    public Uni<Void> setPassword(InstanceEndpoint admin, String adminPassword, String user, String password) {
+    public Uni<Void> setPassword(InstanceEndpoint admin, String adminPassword, String database, String user,
+            String password) {
         return connect(admin, adminPassword).flatMap(c -> run(c, MariadbDdl.setPassword(user, password))
                 .eventually(c::close));
     }

@@ -77,7 +77,8 @@ public class PostgresDriver implements EngineDriver {
     }
 
     @Override
-    public Uni<Void> setPassword(InstanceEndpoint admin, String adminPassword, String user, String password) {
+    public Uni<Void> setPassword(InstanceEndpoint admin, String adminPassword, String database, String user,
+            String password) {
         return viaProvisioner();
     }
 

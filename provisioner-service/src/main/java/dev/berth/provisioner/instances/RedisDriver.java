@@ -98,7 +98,8 @@ public class RedisDriver implements EngineDriver {
     }
 
     @Override
-    public Uni<Void> setPassword(InstanceEndpoint admin, String adminPassword, String user, String password) {
+    public Uni<Void> setPassword(InstanceEndpoint admin, String adminPassword, String database, String user,
+            String password) {
         Redis client = client(admin, adminPassword);
         return acl(client, RedisAcl.setPassword(user, password)).chain(() -> acl(client, List.of("SAVE")))
                 .eventually(client::close);

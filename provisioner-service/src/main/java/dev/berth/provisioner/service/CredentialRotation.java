@@ -59,7 +59,7 @@ public class CredentialRotation {
                     if (!DatabaseProvisioner.POSTGRESQL.equals(engine)) {
                         // MariaDB, MySQL and Redis rotate in place: one user per database, no grace period.
                         return engineDatabases.rotate(login.instanceId(), Engine.of(engine), databaseId,
-                                        login.loginRole())
+                                        login.databaseName(), login.loginRole())
                                 .map(password -> new ProvisionedLogin(login.databaseId(), login.databaseName(),
                                         login.ownerRole(), login.loginRole(), password, null, null, false));
                     }
