@@ -196,7 +196,9 @@ public class ContainerEventWatcher {
         if (health == null) {
             return io.smallrye.mutiny.Uni.createFrom().voidItem();
         }
-        return tx.preparedQuery("UPDATE instance_containers SET health = $2 WHERE instance_id = $1")
+        // A start only moves an instance that was down: one Berth itself has just found healthy stays so.
+        return tx.preparedQuery("UPDATE instance_containers SET health = $2 WHERE instance_id = $1 AND ($2 = 'stopped' "
+                        + "OR health IN ('stopped', 'missing', 'unhealthy'))")
                 .execute(Tuple.of(UUID.fromString(data.aggregateId()), health)).replaceWithVoid();
     }
 

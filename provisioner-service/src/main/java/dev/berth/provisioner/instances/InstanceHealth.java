@@ -72,9 +72,9 @@ public class InstanceHealth {
     /** After a start through Berth: healthy now, at this address. */
     void started(InstanceRecords.Record r, ContainerInfo info) {
         connections.moved(r.instanceId(), address(info)).await().atMost(Duration.ofSeconds(30));
-        if (!"healthy".equals(r.health())) {
-            records.health(r.instanceId(), "healthy", new InstanceHealthy(r.instanceId().toString(), r.container()));
-        }
+        // Written even when it was healthy before: the watcher may have marked the new start meanwhile.
+        records.health(r.instanceId(), "healthy", "healthy".equals(r.health()) ? null
+                : new InstanceHealthy(r.instanceId().toString(), r.container()));
     }
 
     @Scheduled(every = "${berth.instances.health-interval}", delayed = "5s",

@@ -124,14 +124,18 @@ public class InstanceLifecycle {
         }
         ContainerInfo info = inspect(podman, r);
         health.started(r, info);
-        return view(records.require(r.instanceId()), info);
+        return view(records.require(r.instanceId()), info, "healthy"); // just checked, whatever raced the row
     }
 
     private DedicatedInstance view(InstanceRecords.Record r, ContainerInfo info) {
+        return view(r, info, r.health());
+    }
+
+    private DedicatedInstance view(InstanceRecords.Record r, ContainerInfo info, String health) {
         String address = info == null ? null : info.addresses().get(runtime.config().network());
         return new DedicatedInstance(r.instanceId().toString(), r.engine(), r.container(), r.containerId(), r.image(),
                 r.version(), r.volume(), address, r.engine().port(), r.hostPort(), drivers.of(r.engine()).adminUser(),
-                null, info == null ? "missing" : info.state(), r.health(), null);
+                null, info == null ? "missing" : info.state(), health, null);
     }
 
     private static ContainerInfo inspect(PodmanClient podman, InstanceRecords.Record r) {
