@@ -18,7 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
@@ -99,12 +98,12 @@ public class AppContainers {
      */
     public List<EngineContainer> engines() {
         List<EngineContainer> found = new ArrayList<>();
-        for (ContainerInfo c : call(() -> runtime.client().list(List.of()))) {
+        for (ContainerInfo c : ContainerRuntime.call(() -> runtime.client().list(List.of()))) {
             String engine = engineOf(c.image());
             if (engine == null || c.label(ContainerLabels.APP) != null || c.label(ContainerLabels.INSTANCE) != null) {
                 continue;
             }
-            ContainerInfo inspected = call(() -> runtime.client().inspect(c.id()));
+            ContainerInfo inspected = ContainerRuntime.call(() -> runtime.client().inspect(c.id()));
             if (inspected != null) {
                 found.add(new EngineContainer(c.id(), c.name(), c.image(), engine, inspected.state(),
                         inspected.ports(), inspected.addresses()));
@@ -135,7 +134,7 @@ public class AppContainers {
         if (app != null && !app.isBlank()) {
             filters.add(ContainerLabels.APP + "=" + app);
         }
-        return call(() -> runtime.client().list(filters));
+        return ContainerRuntime.call(() -> runtime.client().list(filters));
     }
 
     /** One of Berth's containers; 404 when Podman does not know it or it is not Berth's. */
@@ -149,7 +148,7 @@ public class AppContainers {
 
     /** The container if it exists and is Berth's (label {@code berth.owner}), else null. */
     private ContainerInfo owned(String idOrName) {
-        ContainerInfo info = call(() -> runtime.client().inspect(idOrName));
+        ContainerInfo info = ContainerRuntime.call(() -> runtime.client().inspect(idOrName));
         return info != null && owner().equals(info.label(ContainerLabels.OWNER)) ? info : null;
     }
 
@@ -162,7 +161,7 @@ public class AppContainers {
         if (action != Action.START) {
             stopRequests.note(id);
         }
-        call(() -> {
+        ContainerRuntime.call(() -> {
             switch (action) {
                 case START -> runtime.client().start(id);
                 case STOP -> runtime.client().stop(id, runtime.config().stopTimeout());
@@ -182,7 +181,7 @@ public class AppContainers {
         if (info.running()) {
             stopRequests.note(info.id());
         }
-        call(() -> {
+        ContainerRuntime.call(() -> {
             runtime.client().remove(info.id(), runtime.config().stopTimeout());
             return null;
         });
@@ -191,7 +190,7 @@ public class AppContainers {
 
     public ContainerStats stats(String idOrName) {
         String id = get(idOrName).id();
-        return call(() -> runtime.client().stats(id));
+        return ContainerRuntime.call(() -> runtime.client().stats(id));
     }
 
     private String owner() {
@@ -260,13 +259,5 @@ public class AppContainers {
 
     static String shortId(String id) {
         return id == null || id.length() < 12 ? id : id.substring(0, 12);
-    }
-
-    private static <T> T call(Supplier<T> podmanCall) {
-        try {
-            return podmanCall.get();
-        } catch (PodmanException e) {
-            throw ContainerRuntime.unavailable(e);
-        }
     }
 }

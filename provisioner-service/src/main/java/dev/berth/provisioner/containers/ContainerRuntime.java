@@ -82,6 +82,22 @@ public class ContainerRuntime {
         }
     }
 
+    /** Runs one Podman call, its failure turned into the problem a caller should see ({@link #unavailable}). */
+    public static <T> T call(java.util.function.Supplier<T> podmanCall) {
+        try {
+            return podmanCall.get();
+        } catch (PodmanException e) {
+            throw unavailable(e);
+        }
+    }
+
+    public static void run(Runnable podmanCall) {
+        call(() -> {
+            podmanCall.run();
+            return null;
+        });
+    }
+
     /** A Podman failure as the problem a caller should see: unreachable → 503, else its own message. */
     public static ProblemException unavailable(PodmanException e) {
         if (e.unreachable() || e.status() >= 500) {

@@ -12,7 +12,6 @@ import dev.berth.provisioner.engine.InstanceEndpoint;
 import dev.berth.provisioner.podman.ContainerInfo;
 import dev.berth.provisioner.podman.ContainerStats;
 import dev.berth.provisioner.podman.PodmanClient;
-import dev.berth.provisioner.podman.PodmanException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -52,7 +51,7 @@ public class InstanceLifecycle {
         PodmanClient podman = runtime.client();
         ContainerInfo info = inspect(podman, r);
         if (!info.running()) {
-            call(() -> podman.start(r.container()));
+            ContainerRuntime.run(() -> podman.start(r.container()));
         }
         return awaitAndView(podman, r);
     }
@@ -63,7 +62,7 @@ public class InstanceLifecycle {
         ContainerInfo info = inspect(podman, r);
         if (info.running()) {
             stopRequests.note(info.id());
-            call(() -> podman.stop(r.container(), config.stopTimeout()));
+            ContainerRuntime.run(() -> podman.stop(r.container(), config.stopTimeout()));
         }
         records.health(id, "stopped", null);
         return view(records.require(id), inspect(podman, r));
@@ -74,7 +73,7 @@ public class InstanceLifecycle {
         PodmanClient podman = runtime.client();
         ContainerInfo info = inspect(podman, r);
         stopRequests.note(info.id());
-        call(() -> podman.restart(r.container(), config.stopTimeout()));
+        ContainerRuntime.run(() -> podman.restart(r.container(), config.stopTimeout()));
         records.health(id, "starting", null);
         return awaitAndView(podman, records.require(id));
     }
@@ -93,7 +92,7 @@ public class InstanceLifecycle {
             return new InstanceStats(info.state(), r.health(), null, null, null, null, null, null, null,
                     "the instance is " + info.state());
         }
-        ContainerStats sample = call(() -> podman.stats(r.container()));
+        ContainerStats sample = ContainerRuntime.call(() -> podman.stats(r.container()));
         OffsetDateTime startedAt = info.startedAt();
         Long uptime = startedAt == null ? null : Duration.between(startedAt, OffsetDateTime.now()).toSeconds();
         Long size = null;
@@ -139,27 +138,12 @@ public class InstanceLifecycle {
     }
 
     private static ContainerInfo inspect(PodmanClient podman, InstanceRecords.Record r) {
-        ContainerInfo info = call(() -> podman.inspect(r.container()));
+        ContainerInfo info = ContainerRuntime.call(() -> podman.inspect(r.container()));
         if (info == null) {
             throw new ProblemException(ProblemType.CONFLICT, "the container " + r.container() + " of this instance is "
                     + "gone (removed outside Berth); delete the instance, keeping its volume " + r.volume()
                     + " if you want its data");
         }
         return info;
-    }
-
-    private static <T> T call(java.util.function.Supplier<T> podmanCall) {
-        try {
-            return podmanCall.get();
-        } catch (PodmanException e) {
-            throw ContainerRuntime.unavailable(e);
-        }
-    }
-
-    private static void call(Runnable podmanCall) {
-        call(() -> {
-            podmanCall.run();
-            return null;
-        });
     }
 }
