@@ -22,6 +22,14 @@ import java.util.List;
 @ApplicationScoped
 public class Dumps {
 
+    /**
+     * The schema holding PgBouncer's auth lookup (install/lib/pgbouncer.sh), which every database created from
+     * template1 inherits on an installed host. It belongs to the host, not to the app: a dump leaves it out, so that
+     * a restore into a new database (which has it already) does not collide with it.
+     */
+    static final String POOLER_SCHEMA = "berth_pgbouncer";
+
+
     /** How restored objects are owned (PostgreSQL; the other engines have no owners inside a database). */
     public enum Ownership {
         /** As in the dump (same instance, same roles: an in-place restore). */
@@ -61,7 +69,7 @@ public class Dumps {
     public DatabaseShape dump(AdminConnection conn, OutputStream out) throws IOException {
         switch (conn.engine()) {
             case "postgresql" -> ToolRun.streamInto("pg_dump", pg.command("pg_dump", conn,
-                    List.of("--format=custom", "--no-password")), out);
+                    List.of("--format=custom", "--no-password", "--exclude-schema=" + POOLER_SCHEMA)), out);
             case "mariadb", "mysql" -> mariadb.dump(conn, out);
             case "redis" -> {
                 long keys = redis.dump(conn, out);

@@ -45,7 +45,21 @@ public final class Embedded {
             System.out.println(HealthProbe.status(args[1]));
             return;
         }
+        if (args[0].equals("keys") && args.length == 2) {
+            // The host install's internal key pair, made the same way as the embedded run's (kept when present).
+            KeyPairFiles.ensure(Path.of(args[1]));
+            return;
+        }
         Map<String, String> options = options(args);
+        if (args[0].equals("kafka-setup")) {
+            try {
+                KafkaSetup.run(options);
+            } catch (RuntimeException e) {
+                System.err.println("berth: " + e.getMessage());
+                System.exit(1);
+            }
+            return;
+        }
         Path home = Path.of(options.getOrDefault("home", System.getProperty("user.home") + "/.local/share/berth"));
         int pgPort = Integer.parseInt(options.getOrDefault("pg-port", "15432"));
         int kafkaPort = Integer.parseInt(options.getOrDefault("kafka-port", "19092"));
@@ -181,7 +195,9 @@ public final class Embedded {
     private static void usage() {
         System.err.println("usage: Embedded up|down|status --home DIR [--pg-port N] [--kafka-port N]\n"
                 + "       Embedded await-ready TIMEOUT_SECONDS NAME=URL...\n"
-                + "       Embedded probe URL");
+                + "       Embedded probe URL\n"
+                + "       Embedded keys DIR\n"
+                + "       Embedded kafka-setup --admin-config FILE --user NAME --password-file FILE");
         System.exit(2);
     }
 }

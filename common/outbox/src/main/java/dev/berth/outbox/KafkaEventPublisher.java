@@ -29,8 +29,18 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
      *                        relay retries the batch later
      */
     public static KafkaEventPublisher connect(String bootstrapServers, String clientId, Duration deliveryTimeout) {
+        return connect(bootstrapServers, clientId, deliveryTimeout, Map.of());
+    }
+
+    /**
+     * @param security the client's security settings ({@code security.protocol}, {@code sasl.mechanism},
+     *                 {@code sasl.jaas.config}: a host install's SASL/SCRAM login), the same the service's consumers use
+     */
+    public static KafkaEventPublisher connect(String bootstrapServers, String clientId, Duration deliveryTimeout,
+            Map<String, String> security) {
         int timeout = (int) deliveryTimeout.toMillis();
-        Map<String, Object> config = Map.of(
+        Map<String, Object> config = new java.util.HashMap<>(security);
+        config.putAll(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, clientId,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -38,7 +48,7 @@ public final class KafkaEventPublisher implements EventPublisher, AutoCloseable 
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 10_000),
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout));
         return new KafkaEventPublisher(new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer()));
     }
 

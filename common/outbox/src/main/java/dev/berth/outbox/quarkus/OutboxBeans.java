@@ -12,12 +12,16 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Makes the outbox pieces injectable in a Quarkus service. Settings: {@code berth.outbox.batch-size} (100),
  * {@code berth.outbox.delivery-timeout} (30s), {@code berth.outbox.interval} (1s, see
- * {@link OutboxRelaySchedule}).
+ * {@link OutboxRelaySchedule}). The producer logs in like the service's consumers: {@code kafka.security.protocol},
+ * {@code kafka.sasl.mechanism} and {@code kafka.sasl.jaas.config} (a host install's SCRAM login).
  */
 @ApplicationScoped
 public class OutboxBeans {
@@ -50,8 +54,17 @@ public class OutboxBeans {
     @Singleton
     KafkaEventPublisher publisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
             @ConfigProperty(name = "quarkus.application.name") String service,
-            @ConfigProperty(name = "berth.outbox.delivery-timeout", defaultValue = "30s") Duration deliveryTimeout) {
-        return KafkaEventPublisher.connect(bootstrapServers, service + "-outbox", deliveryTimeout);
+            @ConfigProperty(name = "berth.outbox.delivery-timeout", defaultValue = "30s") Duration deliveryTimeout,
+            @ConfigProperty(name = "kafka.security.protocol") Optional<String> protocol,
+            @ConfigProperty(name = "kafka.sasl.mechanism") Optional<String> mechanism,
+            @ConfigProperty(name = "kafka.sasl.jaas.config") Optional<String> jaas) {
+        Map<String, String> security = new HashMap<>();
+        protocol.ifPresent(v -> security.put("security.protocol", v));
+        if (protocol.filter(p -> p.startsWith("SASL")).isPresent()) {
+            mechanism.ifPresent(v -> security.put("sasl.mechanism", v));
+            jaas.ifPresent(v -> security.put("sasl.jaas.config", v));
+        }
+        return KafkaEventPublisher.connect(bootstrapServers, service + "-outbox", deliveryTimeout, security);
     }
 
     void closePublisher(@Disposes KafkaEventPublisher publisher) {
