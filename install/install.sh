@@ -40,7 +40,7 @@ FORCE_FORMAT=0
 FS=ext4
 EXTERNAL_PG=""
 BERTH_WITH_POOLER=1
-WITH_PODMAN=1
+BERTH_WITH_PODMAN=1
 
 usage() {
     sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
@@ -59,7 +59,7 @@ while [ $# -gt 0 ]; do
         --ssl-cert) BERTH_SSL_CERT=${2:?}; shift ;;
         --ssl-key) BERTH_SSL_KEY=${2:?}; shift ;;
         --no-pooler) BERTH_WITH_POOLER=0 ;;
-        --no-podman) WITH_PODMAN=0 ;;
+        --no-podman) BERTH_WITH_PODMAN=0 ;;
         --listen) BERTH_GATEWAY_LISTEN=${2:?}; shift ;;
         --reinstall) BERTH_REINSTALL=1 ;;
         -h | --help) usage ;;
@@ -71,7 +71,7 @@ case "$FS" in ext4 | xfs) ;; *) die "--fs: ext4 or xfs" ;; esac
 [ -z "${BERTH_SSL_CERT:-}${BERTH_SSL_KEY:-}" ] || { [ -n "${BERTH_SSL_CERT:-}" ] && [ -n "${BERTH_SSL_KEY:-}" ]; } \
     || die "--ssl-cert and --ssl-key go together"
 [ -z "$EXTERNAL_PG" ] || BERTH_WITH_POOLER=0
-export BERTH_WITH_POOLER BERTH_DRY_RUN BERTH_ASSUME_YES
+export BERTH_WITH_POOLER BERTH_WITH_PODMAN BERTH_DRY_RUN BERTH_ASSUME_YES
 
 [ "$(id -u)" = 0 ] || die "run as root: sudo $0 $*"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -82,17 +82,28 @@ else
     start_log "${BERTH_LOG_DIR:-/var/log/berth}/install-$stamp.log"
 fi
 
+# Java 17 or newer, from any package.
+java_ok() {
+    command -v java >/dev/null && [ "$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)" -ge 17 ]
+}
+
 detect_os
 say "system: $BERTH_OS ($BERTH_PKG); memory: $(memory_mib) MiB; source: $BERTH_SRC"
 [ "$BERTH_PKG" = dnf ] && ! dry && warn "the RHEL/Rocky path has only been dry-run by Berth's tests"
 command -v systemctl >/dev/null && [ -d /run/systemd/system ] || dry \
     || die "systemd is not running here: the install runs Berth as systemd services (./berth up runs it without)"
-VERSION=$(source_version "$BERTH_SRC")
+VERSION=$(release_id "$BERTH_SRC")
+if [ -L "$BERTH_OPT/current" ] && [ "$(readlink "$BERTH_OPT/current")" != "$BERTH_OPT/releases/$VERSION" ] \
+    && [ "${BERTH_REINSTALL:-0}" != 1 ]; then
+    die "release $(basename "$(readlink "$BERTH_OPT/current")") is installed and this tree holds $VERSION:" \
+        "upgrade with install/upgrade.sh (backups first, rollback if unhealthy)"
+fi
 
 say "step 1/7: packages"
 if [ "$BERTH_PKG" = apt ]; then
-    install_packages jq openssl curl util-linux e2fsprogs xfsprogs openjdk-17-jre-headless postgresql-client \
-        mariadb-client redis-tools
+    install_packages jq openssl curl util-linux e2fsprogs xfsprogs mariadb-client redis-tools
+    command -v psql >/dev/null || install_packages postgresql-client
+    java_ok || install_packages openjdk-17-jre-headless
 else
     install_packages jq openssl curl util-linux e2fsprogs xfsprogs java-17-openjdk-headless postgresql mariadb redis
 fi
@@ -135,7 +146,7 @@ setup_services "$DB_HOST" "$DB_PORT"
 setup_kafka "$BERTH_OPT/current" "$BERTH_DATA_DIR/kafka"
 
 say "step 7/7: services"
-if [ "$WITH_PODMAN" = 1 ] && [ "$BERTH_PKG" = apt ]; then
+if [ "$BERTH_WITH_PODMAN" = 1 ] && [ "$BERTH_PKG" = apt ]; then
     install_packages podman runc debootstrap
     if ! dry && ! podman image exists localhost/berth/postgres:bookworm; then
         changed

@@ -19,6 +19,10 @@ if [ -z "${CONTAINERS_CONF:-}" ]; then
     echo "service.sh: using $CONTAINERS_CONF (the default Podman configuration cannot start containers here)" >&2
   fi
 fi
-mkdir -p "$(dirname "$SOCKET")"
-rm -f "$SOCKET"
+if [ -z "${LISTEN_FDS:-}" ]; then
+  mkdir -p "$(dirname "$SOCKET")"
+  rm -f "$SOCKET"
+fi
+# Under systemd socket activation (berth-podman.socket) the socket is inherited: podman serves the passed descriptor
+# (it checks LISTEN_PID, which stays this process's: exec keeps the PID).
 exec podman system service --time=0 "unix://$SOCKET"

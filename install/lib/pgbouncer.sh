@@ -12,18 +12,26 @@
 # SHOW POOLS / SHOW STATS, stored as its SCRAM verifier (PgBouncer checks the provisioner's password against it).
 
 BERTH_POOLER_PORT=${BERTH_POOLER_PORT:-6432}
+# Databases whose lookup function carries another comment get this version (a rerun after an upgrade of Berth).
+BERTH_LOOKUP_VERSION='berth-pgbouncer-lookup v2'
+
 
 pooler_function_sql() {
     cat <<'EOF'
 CREATE SCHEMA IF NOT EXISTS berth_pgbouncer;
 REVOKE ALL ON SCHEMA berth_pgbouncer FROM PUBLIC;
 GRANT USAGE ON SCHEMA berth_pgbouncer TO berth_pgbouncer;
-CREATE OR REPLACE FUNCTION berth_pgbouncer.lookup(p_user text, OUT usename text, OUT passwd text)
-    RETURNS record LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS
+DROP FUNCTION IF EXISTS berth_pgbouncer.lookup(text);
+-- No row for anyone else: superusers, roles that cannot log in, and Berth's own roles (the services' and the admin).
+CREATE FUNCTION berth_pgbouncer.lookup(p_user text) RETURNS TABLE (usename text, passwd text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS
 $$ SELECT rolname::text, rolpassword FROM pg_authid
-   WHERE rolname = p_user AND rolcanlogin AND NOT rolsuper AND rolname NOT LIKE 'berth\_%' $$;
+   WHERE rolname = p_user AND rolcanlogin AND NOT rolsuper
+     AND rolname NOT IN ('berth_registry', 'berth_provisioner', 'berth_backup', 'berth_gateway', 'berth_admin',
+                         'berth_pgbouncer', 'berth_pgbouncer_stats') $$;
 REVOKE ALL ON FUNCTION berth_pgbouncer.lookup(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION berth_pgbouncer.lookup(text) TO berth_pgbouncer;
+COMMENT ON FUNCTION berth_pgbouncer.lookup(text) IS 'berth-pgbouncer-lookup v2';
 EOF
 }
 
@@ -48,7 +56,7 @@ default_pool_size = 20
 min_pool_size = 0
 reserve_pool_size = 5
 server_round_robin = 1
-ignore_startup_parameters = extra_float_digits,options
+ignore_startup_parameters = extra_float_digits,options,IntervalStyle
 server_reset_query = DISCARD ALL
 log_connections = 1
 log_disconnections = 1
@@ -64,7 +72,7 @@ setup_pgbouncer() {
     if ! dry; then
         # Every database that takes connections, template1 included (later databases inherit it from there).
         for db in $(psql_admin -At -d postgres -c "SELECT datname FROM pg_database WHERE datallowconn AND datname <> 'postgres'"); do
-            if [ -z "$(psql_admin -At -d "$db" -c "SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'berth_pgbouncer' AND p.proname = 'lookup'")" ]; then
+            if [ -z "$(psql_admin -At -d "$db" -c "SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'berth_pgbouncer' AND p.proname = 'lookup' AND obj_description(p.oid, 'pg_proc') = '$BERTH_LOOKUP_VERSION'")" ]; then
                 pooler_function_sql | psql_admin -d "$db" >/dev/null
                 changed
                 echo "installed berth_pgbouncer.lookup() in $db"

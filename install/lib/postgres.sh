@@ -33,7 +33,9 @@ install_postgres_packages() {
     if [ "$BERTH_PKG" = apt ]; then
         # Debian makes a "main" cluster on the boot disk when the server is installed: Berth makes its own instead.
         put_file /etc/postgresql-common/createcluster.d/berth.conf 0644 root:root <<<"create_main_cluster = false"
-        install_packages postgresql postgresql-client openssl
+        # A server of 15 or newer that is already installed (any packaging of it) will do.
+        if [ -z "$(pg_version)" ]; then install_packages postgresql; fi
+        command -v psql >/dev/null || install_packages postgresql-client
     else
         install_packages postgresql-server postgresql openssl policycoreutils-python-utils
     fi
@@ -148,6 +150,7 @@ setup_local_postgres() {
             | put_file "$conf/pg_ident.conf" 0640 postgres:postgres
         [ "$PUT_CHANGED" = 1 ] && restart=1
         BERTH_PG_UNIT=postgresql@$version-$BERTH_PG_CLUSTER
+        postgres_requires_data "$BERTH_PG_UNIT" "$dir"
     else
         local dir=$data/postgresql/data
         put_dir "$data/postgresql" 0700 postgres:postgres
@@ -165,12 +168,21 @@ setup_local_postgres() {
         postgres_hba | put_file "$dir/pg_hba.conf" 0600 postgres:postgres
         printf 'pgbouncer  postgres  berth_pgbouncer\n' | put_file "$dir/pg_ident.conf" 0600 postgres:postgres
         BERTH_PG_UNIT=postgresql
+        postgres_requires_data "$BERTH_PG_UNIT" "$dir"
     fi
     # PostgreSQL binds the bridge's gateway address before Podman brings the bridge up (at the first container).
     printf 'net.ipv4.ip_nonlocal_bind = 1\n' | put_file /etc/sysctl.d/60-berth.conf 0644 root:root
     if [ "$PUT_CHANGED" = 1 ]; then act sysctl -q -p /etc/sysctl.d/60-berth.conf; fi
     ensure_running "$BERTH_PG_UNIT" "$restart"
     dry || await_postgres
+}
+
+# PostgreSQL starts only once its data directory's filesystem is mounted: with the data disk missing it fails
+# instead of running on an empty directory of the boot disk.
+postgres_requires_data() {
+    local unit=$1 dir=$2
+    printf '[Unit]\nRequiresMountsFor=%s\n' "$dir" | put_file "/etc/systemd/system/$unit.service.d/berth.conf" 0644 root:root
+    if [ "$PUT_CHANGED" = 1 ]; then act systemctl daemon-reload; fi
 }
 
 await_postgres() {
@@ -193,36 +205,70 @@ psql_admin() {
 }
 
 # One login role per service owning its catalog database, berth_admin (the provisioner's and backup's admin on
-# this instance), and PgBouncer's roles. Passwords in /etc/berth/secrets (0600), made once.
+# this instance), and PgBouncer's roles. Passwords in /etc/berth/secrets (0600), made once. They reach psql on its
+# standard input as psql variables (never as arguments), in a session that does not log statements (log_statement is
+# ddl on this server, and CREATE ROLE … PASSWORD is DDL). A role whose password no longer opens it (a restored
+# cluster, an edited secret) gets the password again.
+BERTH_ROLES=(registry provisioner backup gateway admin pgbouncer_stats)
+
+role_database() {
+    case "$1" in admin | pgbouncer_stats) echo postgres ;; *) echo "berth_$1" ;; esac
+}
+
+role_opens() {
+    local role=$1 host=127.0.0.1 port=$BERTH_PG_PORT
+    if [ -n "${BERTH_EXTERNAL_PG:-}" ]; then
+        host=$DB_HOST
+        port=$DB_PORT
+    fi
+    PGPASSWORD=$(secret "/etc/berth/secrets/berth_$role.password") PGCONNECT_TIMEOUT=10 \
+        psql -XAtq -h "$host" -p "$port" -U "berth_$role" -d "$(role_database "$role")" -c 'SELECT 1' >/dev/null 2>&1
+}
+
 setup_berth_roles() {
     local secrets=/etc/berth/secrets role made
     put_dir "$secrets" 0700 berth:berth
-    for role in "${BERTH_SERVICE_ROLES[@]}" admin pgbouncer_stats; do
+    for role in "${BERTH_ROLES[@]}"; do
         ensure_secret "$secrets/berth_$role.password" berth:berth
     done
-    dry && { echo "would create roles berth_{registry,provisioner,backup,gateway,admin,pgbouncer,pgbouncer_stats}" \
-        "and databases berth_{registry,provisioner,backup,gateway}"; changed; return; }
+    if dry; then
+        echo "would create roles berth_{registry,provisioner,backup,gateway,admin,pgbouncer,pgbouncer_stats}" \
+            "and databases berth_{registry,provisioner,backup,gateway}"
+        changed
+        return
+    fi
     made=$(
         {
-            for role in "${BERTH_SERVICE_ROLES[@]}" admin pgbouncer_stats; do
-                # shellcheck disable=SC2016
-                printf '\\set pw `cat %s/berth_%s.password`\n' "$secrets" "$role"
-                # shellcheck disable=SC2016
-                printf "SELECT format('CREATE ROLE %%I LOGIN PASSWORD %%L', 'berth_%s', :'pw') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'berth_%s') \\\\gexec\n" "$role" "$role"
+            echo "SET log_statement = 'none';"
+            for role in "${BERTH_ROLES[@]}"; do
+                printf '\\set pw %s\n' "$(secret "$secrets/berth_$role.password")"
                 echo "SELECT 'made role berth_$role' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'berth_$role');"
+                echo "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', 'berth_$role', :'pw') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'berth_$role') \\gexec"
             done
-            echo "ALTER ROLE berth_admin SUPERUSER;"
+            echo "SELECT 'ALTER ROLE berth_admin SUPERUSER' FROM pg_roles WHERE rolname = 'berth_admin' AND NOT rolsuper \\gexec"
             echo "SELECT 'CREATE ROLE berth_pgbouncer LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'berth_pgbouncer') \\gexec"
             for role in "${BERTH_SERVICE_ROLES[@]}"; do
+                echo "SELECT 'made database berth_$role' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'berth_$role');"
                 echo "SELECT 'CREATE DATABASE berth_$role OWNER berth_$role' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'berth_$role') \\gexec"
-                echo "REVOKE ALL ON DATABASE berth_$role FROM PUBLIC;"
+                echo "SELECT 'REVOKE ALL ON DATABASE berth_$role FROM PUBLIC' \\gexec"
             done
-        } | psql_admin -At -d postgres
+        } | psql_admin -At -d postgres | grep '^made ' || true
     )
     if [ -n "$made" ]; then
         changed
         printf '%s\n' "$made"
     fi
+    for role in "${BERTH_ROLES[@]}"; do
+        role_opens "$role" && continue
+        changed
+        {
+            echo "SET log_statement = 'none';"
+            printf '\\set pw %s\n' "$(secret "$secrets/berth_$role.password")"
+            echo "SELECT format('ALTER ROLE %I PASSWORD %L', 'berth_$role', :'pw') \\gexec"
+        } | psql_admin -d postgres >/dev/null
+        echo "set the password of berth_$role again (it did not open the role)"
+        role_opens "$role" || die "berth_$role cannot log in over TCP with its password; see pg_hba.conf and the server's log"
+    done
 }
 
 # --external-postgres URL: the URL carries no password (it would be on this command line); the password comes from

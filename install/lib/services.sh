@@ -28,6 +28,15 @@ source_version() {
     sed -n 's:^  <version>\(.*\)</version>:\1:p' "$1/pom.xml" | head -1
 }
 
+# The release a source tree holds: its version and a hash of what was built (two builds of one SNAPSHOT differ).
+release_id() {
+    local src=$1 hash
+    hash=$( { find "$src"/*-service/target/quarkus-app -type f -name '*.jar' 2>/dev/null
+              find "$src"/*-service/target -maxdepth 1 -type f -name '*-runner' 2>/dev/null; } \
+        | sort | xargs -r sha256sum | awk '{print $1}' | sha256sum | cut -c1-8)
+    echo "$(source_version "$src")-$hash"
+}
+
 ensure_users() {
     local user
     for user in berth berth-kafka; do
@@ -174,14 +183,25 @@ setup_services() {
         service_env "$svc" "$db_host" "$db_port" | put_file "/etc/berth/$svc/.env" 0600 berth:berth
         if [ "$PUT_CHANGED" = 1 ]; then eval "restart_$svc=1"; fi
     done
-    for unit in berth@.service berth-kafka.service berth-podman.socket berth-podman.service berth.target \
-        berth@provisioner.service.d/berth.conf berth@backup.service.d/berth.conf berth@gateway.service.d/berth.conf; do
+    local units=(berth@.service berth-kafka.service berth.target berth@provisioner.service.d/berth.conf
+        berth@backup.service.d/berth.conf berth@gateway.service.d/berth.conf)
+    # --no-podman: no Podman service at all (what wants it, berth.target and the provisioner, does without).
+    [ "${BERTH_WITH_PODMAN:-1}" = 1 ] && units+=(berth-podman.socket berth-podman.service)
+    for unit in "${units[@]}"; do
         put_file "/etc/systemd/system/$unit" 0644 root:root <"$BERTH_SRC/deploy/systemd/$unit"
         [ "$PUT_CHANGED" = 1 ] && restart_all=1
     done
+    if [ "${BERTH_WITH_PODMAN:-1}" != 1 ]; then
+        for unit in berth-podman.socket berth-podman.service; do
+            [ -e "/etc/systemd/system/$unit" ] || continue
+            act systemctl disable --now --quiet "$unit"
+            act rm -f "/etc/systemd/system/$unit"
+            restart_all=1
+        done
+    fi
     if [ "$restart_all" = 1 ]; then act systemctl daemon-reload; fi
     if ! systemctl is-enabled --quiet berth.target 2>/dev/null; then act systemctl enable --quiet berth.target; fi
-    ensure_running berth-podman.socket
+    if [ "${BERTH_WITH_PODMAN:-1}" = 1 ]; then ensure_running berth-podman.socket; fi
 }
 
 start_services() {

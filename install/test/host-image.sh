@@ -10,7 +10,7 @@ IMAGE=localhost/berth/host:bookworm
 MIRROR=${BERTH_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 PACKAGES=systemd,systemd-sysv,dbus,postgresql-15,postgresql-client-15,pgbouncer,openjdk-17-jre-headless,openssl,curl
 PACKAGES+=,ca-certificates,procps,iproute2,util-linux,e2fsprogs,xfsprogs,fdisk,jq,mariadb-client,redis-tools,kmod
-PACKAGES+=,less
+PACKAGES+=,less,udev
 
 [ "$(id -u)" = 0 ] || { echo "host-image.sh: run as root" >&2; exit 1; }
 hash=$(sha256sum "$0" | cut -c1-16)
@@ -28,6 +28,7 @@ debootstrap --variant=minbase --include="$PACKAGES" bookworm "$ROOT" "$MIRROR" >
 rm -rf "$ROOT"/var/lib/postgresql/15/main "$ROOT"/etc/postgresql/15/main "$ROOT"/var/cache/apt/archives/*.deb \
        "$ROOT"/var/lib/apt/lists/*
 echo berth-host >"$ROOT/etc/hostname"
+# udev, as on a real host: systemd mounts the data disk from fstab by UUID only once udev has seen the device.
 # Without a console getty the container boots to "running" (no login prompts to wait for).
 rm -f "$ROOT"/etc/systemd/system/getty.target.wants/*
 tar -C "$ROOT" -c . | podman import --change 'CMD ["/sbin/init"]' --change "LABEL berth.source=$hash" \

@@ -3,17 +3,19 @@
 # (localhost/berth/host:bookworm, install/test/host-image.sh), with a loop device as its data disk:
 #   install → every unit active, health UP → a database made through the API and reached through PgBouncer →
 #   a service killed with SIGKILL comes back → the container rebooted, everything back, the data too →
-#   a second install changes nothing → uninstall keeps the data.
+#   a second install changes nothing → an upgrade, and a broken upgrade rolled back → uninstall keeps the data.
 # Not exercised here: the host's own Podman inside the container (no nested containers: --no-podman), the RHEL path
 # (dry run only, in dry-run.bats), a real second disk (a loop device stands in for it).
 #
 # Usage: install/test/host-install.sh      (root; the source tree built: ./mvnw package -DskipTests)
+# shellcheck disable=SC2015  # "A && B || fail": fail is what should run when either check fails
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 NAME=berth-host-test-$$
 WORK=$(mktemp -d /var/tmp/berth-host-test.XXXXXX)
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$ROOT/deploy/podman/containers.conf}
 FAILED=0
+DEFAULT_INSTANCE=00000000-0000-4000-8000-000000000001
 
 log() { printf '[host-install %s] %s\n' "$(date +%T)" "$*"; }
 fail() {
@@ -31,7 +33,7 @@ cleanup() {
         in_host journalctl --no-pager -n 60 -u 'berth*' -u pgbouncer -u 'postgresql*' 2>/dev/null | tail -60 || true
     fi
     podman rm -f -t 5 "$NAME" >/dev/null 2>&1 || true
-    [ -n "${LOOP:-}" ] && losetup -d "$LOOP" 2>/dev/null || true
+    if [ -n "${LOOP:-}" ]; then losetup -d "$LOOP" 2>/dev/null || true; fi
     rm -rf "$WORK"
     exit "$rc"
 }
@@ -43,8 +45,8 @@ LOOP=$(losetup -f --show "$WORK/data.img")
 log "data disk: $LOOP"
 
 boot() {
-    local state i
-    for i in $(seq 1 60); do
+    local state _
+    for _ in $(seq 1 60); do
         state=$(in_host systemctl is-system-running 2>/dev/null || true)
         case "$state" in running | degraded) log "systemd: $state"; return 0 ;; esac
         sleep 1
@@ -56,13 +58,13 @@ podman run -d --name "$NAME" --hostname berth-host --privileged --systemd=always
     -v "$ROOT:/src:ro" localhost/berth/host:bookworm >/dev/null
 boot
 
-install() {
-    in_host env BERTH_DISK_SCOPE="$LOOP" BERTH_DATA_DISK="$LOOP" /src/install/install.sh --yes --no-podman "$@"
+install_berth() {
+    in_host env BERTH_DISK_SCOPE="$LOOP" BERTH_DATA_DISK="$LOOP" /src/install/install.sh --yes --no-podman
 }
 
 log "install"
 start=$(date +%s)
-install >"$WORK/install.out" 2>&1 || { cat "$WORK/install.out"; fail "install.sh failed"; }
+install_berth >"$WORK/install.out" 2>&1 || { cat "$WORK/install.out"; fail "install.sh failed"; }
 log "installed in $(($(date +%s) - start)) s"
 password=$(sed -n 's/^First sign-in: user admin, password //p' "$WORK/install.out")
 [ -n "$password" ] || { cat "$WORK/install.out"; fail "the first admin's password was not printed"; }
@@ -79,8 +81,8 @@ check_units() {
     log "units active after $1: ${units[*]}"
 }
 health() {
-    local body i
-    for i in $(seq 1 120); do
+    local body _
+    for _ in $(seq 1 120); do
         body=$(in_host curl -fsS http://127.0.0.1:8080/q/health 2>/dev/null || true)
         if [ -n "$body" ] && [ "$(jq -r .status <<<"$body")" = UP ]; then
             log "health UP after $1"
@@ -106,7 +108,7 @@ in_host stat -c '%a %U %n' /etc/berth/keys/internal-private.pem /etc/berth/vault
     /etc/berth/kafka/server.properties /etc/pgbouncer/userlist.txt >"$WORK/modes"
 grep -qv '^600 ' "$WORK/modes" && { cat "$WORK/modes"; fail "a secret file is not 0600"; }
 # Nothing listens beyond loopback (and the bridge's gateway address, which has no interface in this container).
-if in_host ss -Htln | awk '{print $4}' | grep -vE '^(127\.0\.0\.1|\[::1\]|172\.30\.0\.1):' | grep -q .; then
+if in_host ss -Htln | awk '{print $4}' | grep -vE '^(127\.0\.0\.1|\[::1\]|\[::ffff:127\.0\.0\.1\]|172\.30\.0\.1):' | grep -q .; then
     in_host ss -Htln
     fail "something listens beyond loopback"
 fi
@@ -117,34 +119,49 @@ if in_host timeout 20 /opt/berth/current/bin/berth-tool kafka-setup --admin-conf
 log "a database through the API, reached through PgBouncer"
 token=$(in_host curl -fsS -X POST -H 'Content-Type: application/json' \
     -d "{\"username\":\"admin\",\"password\":\"$password\"}" http://127.0.0.1:8080/api/auth/login | jq -r .token)
-[ -n "$token" ] && [ "$token" != null ] || fail "cannot sign in as admin"
+if [ -z "$token" ] || [ "$token" = null ]; then fail "cannot sign in as admin"; fi
 api() { in_host curl -sS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
 created=$(api -X POST -d '{"app":"shop"}' http://127.0.0.1:8080/api/databases)
 db_name=$(jq -r .database <<<"$created")
 db_id=$(jq -r .id <<<"$created")
 user=$(jq -r .credentials.username <<<"$created")
 pass=$(jq -r .credentials.password <<<"$created")
-[ -n "$db_name" ] && [ "$db_name" != null ] && [ -n "$pass" ] && [ "$pass" != null ] \
-    || fail "database not created: $(jq -c 'del(.credentials, .connection)' <<<"$created")"
+if [ "${db_name:-null}" = null ] || [ "${pass:-null}" = null ]; then
+    fail "database not created: $(jq -c 'del(.credentials, .connection)' <<<"$created")"
+fi
 pooled() {
-    in_host env PGPASSWORD="$pass" psql -XAt -h 127.0.0.1 -p 6432 -U "$user" -d "$db_name" -c "$1"
+    in_host env PGPASSWORD="$pass" timeout 20 psql -XAt -h 127.0.0.1 -p 6432 -U "$user" -d "$db_name" -c "$1"
 }
 pooled "CREATE TABLE orders (id int); INSERT INTO orders VALUES (1), (2)" >/dev/null || fail "cannot use shop through PgBouncer"
 [ "$(pooled 'SELECT count(*) FROM orders')" = 2 ] || fail "shop through PgBouncer does not hold its rows"
-if in_host env PGPASSWORD=wrong psql -XAt -h 127.0.0.1 -p 6432 -U "$user" -d "$db_name" -c 'SELECT 1' >/dev/null 2>&1; then
+if in_host env PGPASSWORD=wrong timeout 20 psql -XAt -h 127.0.0.1 -p 6432 -U "$user" -d "$db_name" -c 'SELECT 1' >/dev/null 2>&1; then
     fail "PgBouncer accepted a wrong password"
 fi
-log "shop reached through PgBouncer as $user; a wrong password refused"
+uri=$(jq -r .connection.uri <<<"$created")
+[ "$(jq -r .pooled <<<"$created")" = true ] && [[ "$uri" == *"@host.containers.internal:6432/"* || "$uri" == *":6432/"* ]] \
+    || fail "a new database on an install with PgBouncer is not pooled: pooled=$(jq -r .pooled <<<"$created")"
+[ "$(in_host timeout 20 psql -XAt "${uri/host.containers.internal/127.0.0.1}" -c 'SELECT count(*) FROM orders')" = 2 ] \
+    || fail "the connection string the API gave does not work"
+log "shop reached through PgBouncer as $user (and by the API's own connection string); a wrong password refused"
+pool=$(api "http://127.0.0.1:8080/api/instances/$DEFAULT_INSTANCE/pool")
+[ "$(jq -r --arg db "$db_name" '[.pools[] | select(.database == $db)] | length' <<<"$pool")" -ge 1 ] \
+    || fail "GET /api/instances/…/pool does not show shop's pool: $pool"
+log "pool statistics: $(jq -c --arg db "$db_name" '.pools[] | select(.database == $db) | {database, user, cl_active, sv_idle, pool_mode}' <<<"$pool")"
+unpooled=$(api -X POST -d '{"app":"direct","pooled":false}' http://127.0.0.1:8080/api/databases)
+[[ "$(jq -r .connection.uri <<<"$unpooled")" == *":5432/"* ]] || fail "pooled:false did not give a direct connection"
+bad=$(api -o /dev/null -w '%{http_code}' -X POST -d '{"app":"elsewhere","pooled":true,"instance":"nonexistent"}' \
+    http://127.0.0.1:8080/api/databases)
+[ "$bad" -ge 400 ] && [ "$bad" -lt 500 ] || fail "pooled on an unknown instance answered $bad"
 
 log "SIGKILL the registry"
 pid=$(in_host systemctl show -p MainPID --value berth@registry)
 in_host kill -9 "$pid"
-for i in $(seq 1 60); do
+for _ in $(seq 1 60); do
     new=$(in_host systemctl show -p MainPID --value berth@registry)
     [ "$new" != 0 ] && [ "$new" != "$pid" ] && break
     sleep 1
 done
-[ "$new" != "$pid" ] && [ "$new" != 0 ] || fail "the registry did not come back after SIGKILL"
+if [ "$new" = "$pid" ] || [ "$new" = 0 ]; then fail "the registry did not come back after SIGKILL"; fi
 health "the registry's SIGKILL (pid $pid → $new)"
 
 log "reboot"
@@ -155,9 +172,43 @@ health reboot
 [ "$(pooled 'SELECT count(*) FROM orders')" = 2 ] || fail "shop lost its rows across the reboot"
 
 log "second install"
-install >"$WORK/second.out" 2>&1 || { cat "$WORK/second.out"; fail "the second install failed"; }
+install_berth >"$WORK/second.out" 2>&1 || { cat "$WORK/second.out"; fail "the second install failed"; }
 grep -q 'nothing to change' "$WORK/second.out" || { cat "$WORK/second.out"; fail "the second install changed something"; }
 log "second install: $(grep 'nothing to change' "$WORK/second.out")"
+
+log "upgrade to a new build (healthy), then to a broken one (rolled back)"
+# A copy of the built tree whose release differs (one more jar), and a second whose registry cannot start.
+next_tree() {
+    local dir=$1
+    in_host sh -c "rm -rf $dir && mkdir -p $dir/common && cd /src && cp -r pom.xml install deploy docs $dir/ \
+        && for s in registry provisioner backup gateway; do mkdir -p $dir/\$s-service/target \
+        && cp -r \$s-service/target/quarkus-app $dir/\$s-service/target/; done \
+        && for m in kafka-dist embedded contracts security; do mkdir -p $dir/common/\$m && cp -r common/\$m/target $dir/common/\$m/; done \
+        && head -c 64 /dev/urandom > $dir/gateway-service/target/quarkus-app/app/release-marker.jar"
+}
+next_tree /tmp/next
+before=$(in_host readlink /opt/berth/current)
+in_host /tmp/next/install/upgrade.sh --yes >"$WORK/upgrade.out" 2>&1 || { cat "$WORK/upgrade.out"; fail "the upgrade failed"; }
+after=$(in_host readlink /opt/berth/current)
+[ "$after" != "$before" ] || fail "the upgrade did not switch the release"
+grep -q '^backed up database ' "$WORK/upgrade.out" || { cat "$WORK/upgrade.out"; fail "the upgrade took no backups"; }
+in_host sh -c 'ls /var/backups/berth/upgrade-*/berth_registry.dump /var/backups/berth/upgrade-*/globals.sql' >/dev/null \
+    || fail "the upgrade left no catalog dumps"
+health upgrade
+[ "$(pooled 'SELECT count(*) FROM orders')" = 2 ] || fail "the upgrade lost shop's rows"
+log "upgraded: $(basename "$before") → $(basename "$after")"
+
+next_tree /tmp/broken
+in_host sh -c 'printf broken > /tmp/broken/registry-service/target/quarkus-app/quarkus-run.jar'
+if in_host /tmp/broken/install/upgrade.sh --yes --timeout 60 >"$WORK/rollback.out" 2>&1; then
+    cat "$WORK/rollback.out"
+    fail "a broken release was reported as upgraded"
+fi
+grep -q 'rolled back' "$WORK/rollback.out" || { cat "$WORK/rollback.out"; fail "the broken upgrade was not rolled back"; }
+[ "$(in_host readlink /opt/berth/current)" = "$after" ] || fail "after the rollback, current is not the previous release"
+health rollback
+[ "$(api "http://127.0.0.1:8080/api/databases/$db_id" | jq -r .app)" = shop ] || fail "the rollback lost shop"
+log "broken upgrade rolled back: $(grep -o 'upgrade failed and was rolled back[^.]*' "$WORK/rollback.out")"
 
 log "uninstall"
 in_host /src/install/uninstall.sh --yes >"$WORK/uninstall.out" 2>&1 || { cat "$WORK/uninstall.out"; fail "uninstall failed"; }
@@ -168,7 +219,7 @@ in_host test -s /etc/berth/keys/internal-private.pem || fail "uninstall removed 
 log "uninstall: units gone; keys, settings and the app's data kept"
 
 log "reinstall on the kept data"
-install >"$WORK/again.out" 2>&1 || { cat "$WORK/again.out"; fail "reinstall failed"; }
+install_berth >"$WORK/again.out" 2>&1 || { cat "$WORK/again.out"; fail "reinstall failed"; }
 health reinstall
 [ "$(api "http://127.0.0.1:8080/api/databases/$db_id" | jq -r .app)" = shop ] || fail "the catalog lost shop"
 log "PASSED"

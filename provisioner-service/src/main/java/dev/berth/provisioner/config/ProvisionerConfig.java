@@ -21,6 +21,18 @@ public interface ProvisionerConfig {
 
     Rotation rotation();
 
+    Pooler pooler();
+
+    /** PgBouncer in front of the default instance (a host install's): its port and the read-only stats login. */
+    interface Pooler {
+        Optional<Integer> port();
+
+        @WithDefault("berth_pgbouncer_stats")
+        String statsUser();
+
+        Optional<String> statsPassword();
+    }
+
     interface Secrets {
         /** Delete a database's vault entries when its {@code DatabaseDropped(policy=delete)} arrives. */
         @WithDefault("true")

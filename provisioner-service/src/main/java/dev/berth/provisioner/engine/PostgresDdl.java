@@ -75,6 +75,17 @@ public final class PostgresDdl {
         return "GRANT CONNECT, TEMPORARY ON DATABASE " + identifier(database) + " TO " + identifier(role);
     }
 
+    /**
+     * PgBouncer's lookup role (install/lib/pgbouncer.sh) may connect, to run {@code berth_pgbouncer.lookup()} there:
+     * its auth_query runs in the database the client asked for, which has CONNECT revoked from PUBLIC.
+     */
+    public static String grantPoolerLookup(String database) {
+        return "GRANT CONNECT ON DATABASE " + identifier(database) + " TO " + identifier(POOLER_LOOKUP_ROLE);
+    }
+
+    /** The role PgBouncer logs in as to look up app passwords (a host install makes it). */
+    public static final String POOLER_LOOKUP_ROLE = "berth_pgbouncer";
+
     /** Only needed before PostgreSQL 15, where {@code public} is not owned by {@code pg_database_owner}. */
     public static String ownPublicSchema(String role) {
         return "ALTER SCHEMA public OWNER TO " + identifier(role);

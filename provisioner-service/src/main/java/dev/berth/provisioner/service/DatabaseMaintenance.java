@@ -33,6 +33,9 @@ public class DatabaseMaintenance {
 
 
     @Inject
+    dev.berth.provisioner.pooler.PoolerGrants poolerGrants;
+
+    @Inject
     InstanceConnections instances;
 
     @Inject
@@ -84,7 +87,8 @@ public class DatabaseMaintenance {
                             .chain(() -> sql.query(PostgresDdl.createDatabase(login.databaseName(), login.ownerRole()))
                                     .execute())
                             .chain(() -> sql.query(PostgresDdl.revokePublic(login.databaseName()) + "; "
-                                    + PostgresDdl.grantConnect(login.databaseName(), login.ownerRole())).execute())
+                                    + PostgresDdl.grantConnect(login.databaseName(), login.ownerRole())
+                                    + poolerGrants.forDatabase(login.instanceId(), login.databaseName())).execute())
                             .onFailure().transform(e -> SqlStates.translate(e, "recreating database "
                                     + login.databaseName()));
                 }).replaceWithVoid();

@@ -40,6 +40,9 @@ public class DatabaseProvisioner {
     private static final int PUBLIC_SCHEMA_OWNED_BY_DB_OWNER = 150000;
 
     @Inject
+    dev.berth.provisioner.pooler.PoolerGrants poolerGrants;
+
+    @Inject
     Pool catalog;
 
     @Inject
@@ -88,7 +91,8 @@ public class DatabaseProvisioner {
                             cmd.connectionLimit());
                     String ownerGrants = String.join("; ", PostgresDdl.changeOwner(cmd.databaseName(), cmd.roleName()),
                             PostgresDdl.revokePublic(cmd.databaseName()),
-                            PostgresDdl.grantConnect(cmd.databaseName(), cmd.roleName()));
+                            PostgresDdl.grantConnect(cmd.databaseName(), cmd.roleName()))
+                            + poolerGrants.forDatabase(cmd.instanceId(), cmd.databaseName());
                     String roleOwnerGrants = createRole + "; " + ownerGrants;
                     // From the pool: role, rename, owner and grants in one implicit transaction (one commit, and
                     // all or nothing). Otherwise CREATE DATABASE (it cannot run inside a transaction block) and

@@ -77,9 +77,10 @@ public class DatabaseResource {
         }
         return service.create(new DatabaseService.CreateCommand(request.app(), request.instance(),
                         request.environment(), request.connectionLimit(), request.sslmode(), request.warmPool(),
-                        idempotencyKey))
+                        request.pooled(), idempotencyKey))
                 .map(created -> Response.created(URI.create("/api/databases/" + created.database().id()))
-                        .entity(DatabaseView.withSecrets(created.database(), created.login(), connectHost()))
+                        .entity(DatabaseView.withSecrets(created.database(), created.login(), connectHost(),
+                                config.pooler().port()))
                         .build());
     }
 
@@ -175,7 +176,8 @@ public class DatabaseResource {
                 .call(found -> pool.preparedQuery("INSERT INTO audit_events (actor, action, subject) VALUES ($1, "
                                 + "'credentials.revealed', $2)")
                         .execute(Tuple.of(actor, id.toString())))
-                .map(found -> DatabaseView.withSecrets(found.database(), found.login(), connectHost()));
+                .map(found -> DatabaseView.withSecrets(found.database(), found.login(), connectHost(),
+                        config.pooler().port()));
     }
 
     @POST
@@ -187,7 +189,8 @@ public class DatabaseResource {
         RotateRequest r = request == null ? new RotateRequest(null, null, null) : request;
         return service.rotate(id, r.mode(), r.terminateSessions(), r.graceSeconds())
                 .flatMap(found -> handOvers.handOver(found.database(), found.login())
-                        .map(handOver -> DatabaseView.withSecrets(found.database(), found.login(), connectHost())
+                        .map(handOver -> DatabaseView.withSecrets(found.database(), found.login(), connectHost(),
+                                config.pooler().port())
                                 .withHandOver(handOver)));
     }
 

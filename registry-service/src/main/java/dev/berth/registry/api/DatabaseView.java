@@ -15,7 +15,7 @@ import java.util.UUID;
 /** A database as the API shows it; {@code credentials}/{@code connection} only where a response may reveal them. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatabaseView(UUID id, String app, String environment, InstanceRef instance, String database,
-        String role, String username, String status, Integer connectionLimit, String sslmode,
+        String role, String username, String status, Integer connectionLimit, String sslmode, boolean pooled,
         OffsetDateTime createdAt, OffsetDateTime lastBackupAt, String deletionError, ProvisionerClient.Stats stats,
         String statsUnavailable,
         Credentials credentials, ConnectionStrings connection, List<String> handedTo,
@@ -36,37 +36,38 @@ public record DatabaseView(UUID id, String app, String environment, InstanceRef 
 
     static DatabaseView of(AppDatabase d) {
         return new DatabaseView(d.id(), d.app(), d.environment(), new InstanceRef(d.instanceId(), d.instanceName()),
-                d.databaseName(), d.roleName(), d.username(), d.status().db(), d.connectionLimit(), d.sslmode(),
+                d.databaseName(), d.roleName(), d.username(), d.status().db(), d.connectionLimit(), d.sslmode(), d.pooled(),
                 d.createdAt(), d.lastBackupAt(), d.deletionError(), null, null, null, null, null, null, null);
     }
 
     DatabaseView withStats(ProvisionerClient.Stats s, String unavailable) {
         return new DatabaseView(id, app, environment, instance, database, role, username, status, connectionLimit,
-                sslmode, createdAt, lastBackupAt, deletionError, s, unavailable, null, null, null, null, latest);
+                sslmode, pooled, createdAt, lastBackupAt, deletionError, s, unavailable, null, null, null, null, latest);
     }
 
-    static DatabaseView withSecrets(AppDatabase d, ProvisionedLogin login, String connectHost) {
+    static DatabaseView withSecrets(AppDatabase d, ProvisionedLogin login, String connectHost,
+            java.util.Optional<Integer> poolerPort) {
         String host = connectHost == null || d.dedicated() ? d.host() : connectHost;
         return new DatabaseView(d.id(), d.app(), d.environment(), new InstanceRef(d.instanceId(), d.instanceName()),
-                d.databaseName(), d.roleName(), login.username(), d.status().db(), d.connectionLimit(), d.sslmode(),
+                d.databaseName(), d.roleName(), login.username(), d.status().db(), d.connectionLimit(), d.sslmode(), d.pooled(),
                 d.createdAt(), d.lastBackupAt(), d.deletionError(), null, null,
                 new Credentials(login.username(), login.password(), login.retiringRole(), login.retireAfter()),
-                ConnectionStrings.of(d.engine(), host, d.port(), d.databaseName(), login.username(), login.password(),
-                        d.sslmode()),
+                ConnectionStrings.of(d.engine(), host, d.connectPort(poolerPort), d.databaseName(), login.username(),
+                        login.password(), d.sslmode(), d.pooled()),
                 null, null, null);
     }
 
     /** After a rotation: the apps that were recreated with the new credentials, and those that were not (why). */
     DatabaseView withHandOver(CredentialHandOver.HandOver handOver) {
         return new DatabaseView(id, app, environment, instance, database, role, username, status, connectionLimit,
-                sslmode, createdAt, lastBackupAt, deletionError, stats, statsUnavailable, credentials, connection,
+                sslmode, pooled, createdAt, lastBackupAt, deletionError, stats, statsUnavailable, credentials, connection,
                 handOver.updated(), handOver.notUpdated().isEmpty() ? null : handOver.notUpdated(), latest);
     }
 
     /** With the newest sampled figures (the list shows size and connections without asking every server). */
     DatabaseView withLatest(DatabaseSamples.Latest sample) {
         return new DatabaseView(id, app, environment, instance, database, role, username, status, connectionLimit,
-                sslmode, createdAt, lastBackupAt, deletionError, stats, statsUnavailable, credentials, connection,
+                sslmode, pooled, createdAt, lastBackupAt, deletionError, stats, statsUnavailable, credentials, connection,
                 handedTo, notHandedTo, sample);
     }
 }

@@ -4,6 +4,7 @@ import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.provisioning.DedicatedInstance;
 import dev.berth.contracts.provisioning.InstanceStats;
+import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.repository.InstanceRepository;
 import dev.berth.registry.service.Adoption;
@@ -28,11 +29,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /** Database servers Berth knows: the default one, external servers, and dedicated instances Berth runs. */
 @Path("/api/instances")
 @Produces(MediaType.APPLICATION_JSON)
 public class InstanceResource {
+
+    @Inject
+    @RestClient
+    ProvisionerClient provisioner;
 
     @Inject
     InstanceRepository instances;
@@ -129,6 +135,16 @@ public class InstanceResource {
                     + "if the new container does not become healthy the previous image is put back.")
     public Uni<InstanceView> act(@PathParam("id") UUID id, @PathParam("action") String action) {
         return dedicated.act(id, action).flatMap(v -> view(id));
+    }
+
+    @GET
+    @Path("/{id}/pool")
+    @Operation(summary = "PgBouncer's pools and statistics for an instance",
+            description = "SHOW POOLS (clients active/waiting, servers active/idle, longest wait, per database and "
+                    + "user) and SHOW STATS (per database), read from PgBouncer's console. 404 where no PgBouncer "
+                    + "fronts the instance: only a host install puts one in front of the default instance.")
+    public Uni<dev.berth.contracts.provisioning.PoolStats> pool(@PathParam("id") UUID id) {
+        return provisioner.pool(id);
     }
 
     @GET

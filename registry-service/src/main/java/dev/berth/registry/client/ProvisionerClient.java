@@ -168,6 +168,10 @@ public interface ProvisionerClient {
     Uni<DedicatedInstance> instanceAction(@PathParam("id") UUID id, @PathParam("action") String action);
 
     @GET
+    @Path("/instances/{id}/pool")
+    Uni<dev.berth.contracts.provisioning.PoolStats> pool(@PathParam("id") UUID id);
+
+    @GET
     @Path("/instances/{id}/container/stats")
     Uni<InstanceStats> instanceStats(@PathParam("id") UUID id);
 

@@ -44,6 +44,18 @@ public interface RegistryConfig {
         int maxSize();
     }
 
+    /** PgBouncer in front of the default instance (a host install's, install/lib/pgbouncer.sh). */
+    Pooler pooler();
+
+    interface Pooler {
+        /** Its port on the default instance's host; absent: no pooler, and {@code pooled: true} is refused. */
+        Optional<Integer> port();
+
+        /** Whether new databases on the default instance are pooled unless the request says otherwise. */
+        @WithDefault("false")
+        boolean defaultForNew();
+    }
+
     /** The host PostgreSQL; listed as the shared instance {@code default} when {@code host} is set. */
     interface DefaultInstance {
         Optional<String> host();

@@ -8,7 +8,7 @@ import java.util.UUID;
 public record AppDatabase(UUID id, UUID instanceId, String instanceName, String host, int port, String app,
         String environment, String databaseName, String roleName, String loginRole, Status status,
         Integer connectionLimit, String sslmode, OffsetDateTime createdAt, OffsetDateTime lastBackupAt,
-        String deletionError, String engine, boolean dedicated) {
+        String deletionError, String engine, boolean dedicated, boolean pooled) {
 
     /** Where a database is in its life; stored lower-case. */
     public enum Status {
@@ -25,7 +25,7 @@ public record AppDatabase(UUID id, UUID instanceId, String instanceName, String 
 
     public static final String SELECT = "SELECT d.id, d.instance_id, i.name AS instance_name, i.host, i.port, i.engine, i.dedicated, d.app, "
             + "d.environment, d.database_name, d.role_name, d.login_role, d.status, d.connection_limit, d.sslmode, "
-            + "d.created_at, d.last_backup_at, d.deletion_error FROM app_databases d JOIN instances i ON i.id = d.instance_id ";
+            + "d.created_at, d.last_backup_at, d.deletion_error, d.pooled FROM app_databases d JOIN instances i ON i.id = d.instance_id ";
 
     public static AppDatabase of(Row r) {
         return new AppDatabase(r.getUUID("id"), r.getUUID("instance_id"), r.getString("instance_name"),
@@ -33,7 +33,13 @@ public record AppDatabase(UUID id, UUID instanceId, String instanceName, String 
                 r.getString("database_name"), r.getString("role_name"), r.getString("login_role"),
                 Status.of(r.getString("status")), r.getInteger("connection_limit"), r.getString("sslmode"),
                 r.getOffsetDateTime("created_at"), r.getOffsetDateTime("last_backup_at"),
-                r.getString("deletion_error"), r.getString("engine"), Boolean.TRUE.equals(r.getBoolean("dedicated")));
+                r.getString("deletion_error"), r.getString("engine"), Boolean.TRUE.equals(r.getBoolean("dedicated")),
+                Boolean.TRUE.equals(r.getBoolean("pooled")));
+    }
+
+    /** The port apps connect to: PgBouncer's when the database is pooled and a pooler is configured. */
+    public int connectPort(java.util.Optional<Integer> poolerPort) {
+        return pooled && poolerPort.isPresent() ? poolerPort.get() : port;
     }
 
     /** The role apps log in as: the owner at first, a rotation login after a zero-downtime rotation. */

@@ -49,9 +49,10 @@ public class AppDatabaseRepository {
 
     public Uni<Void> insertPending(SqlClient tx, AppDatabase db) {
         return tx.preparedQuery("INSERT INTO app_databases (id, instance_id, app, environment, database_name, "
-                        + "role_name, status, connection_limit, sslmode) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)")
+                        + "role_name, status, connection_limit, sslmode, pooled) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, "
+                        + "$8, $9)")
                 .execute(Tuple.from(Arrays.asList(db.id(), db.instanceId(), db.app(), db.environment(),
-                        db.databaseName(), db.roleName(), db.connectionLimit(), db.sslmode())))
+                        db.databaseName(), db.roleName(), db.connectionLimit(), db.sslmode(), db.pooled())))
                 .replaceWithVoid();
     }
 

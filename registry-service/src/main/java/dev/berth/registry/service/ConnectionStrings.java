@@ -21,21 +21,30 @@ public record ConnectionStrings(String uri, String jdbc, String libpq, Map<Strin
 
     public static ConnectionStrings of(String engine, String host, int port, String database, String user,
             String password, String sslmode) {
+        return of(engine, host, port, database, user, password, sslmode, false);
+    }
+
+    /**
+     * @param pooled the port is PgBouncer's (transaction pooling): the JDBC URL then turns off server-side prepared
+     *               statements ({@code prepareThreshold=0}), which a pooled server connection cannot keep
+     */
+    public static ConnectionStrings of(String engine, String host, int port, String database, String user,
+            String password, String sslmode, boolean pooled) {
         String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         String credentials = encode(user) + ":" + encode(password) + "@" + hostPart + ":" + port;
         return switch (engine == null ? "postgresql" : engine) {
             case "mariadb", "mysql" -> mysql(engine, host, hostPart, credentials, port, database, user, password);
             case "redis" -> redis(host, credentials, port, database, user, password);
             case "mongodb" -> mongodb(host, credentials, port, database, user, password);
-            default -> postgresql(host, hostPart, credentials, port, database, user, password, sslmode);
+            default -> postgresql(host, hostPart, credentials, port, database, user, password, sslmode, pooled);
         };
     }
 
     private static ConnectionStrings postgresql(String host, String hostPart, String credentials, int port,
-            String database, String user, String password, String sslmode) {
+            String database, String user, String password, String sslmode, boolean pooled) {
         String uri = "postgresql://" + credentials + "/" + encode(database) + "?sslmode=" + sslmode;
         String jdbc = "jdbc:postgresql://" + hostPart + ":" + port + "/" + encode(database) + "?user=" + encode(user)
-                + "&password=" + encode(password) + "&sslmode=" + sslmode;
+                + "&password=" + encode(password) + "&sslmode=" + sslmode + (pooled ? "&prepareThreshold=0" : "");
         String libpq = "host=" + libpqValue(host) + " port=" + port + " dbname=" + libpqValue(database) + " user="
                 + libpqValue(user) + " password=" + libpqValue(password) + " sslmode=" + sslmode;
         Map<String, String> env = common(uri, host, port, database, user, password);

@@ -145,7 +145,7 @@ public class DatabaseBinding {
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
                         return databases.create(new DatabaseService.CreateCommand(app, db.instance(), environment,
-                                null, null, null, null)).map(made -> new Made(made.database(), made.login(), true));
+                                null, null, null, null, null)).map(made -> new Made(made.database(), made.login(), true));
                     }
                     Row row = rows.iterator().next();
                     UUID existing = row.getUUID("id");
@@ -174,7 +174,7 @@ public class DatabaseBinding {
         if (LOOPBACK.contains(host)) {
             host = config.apps().hostAlias();
         }
-        return ConnectionStrings.of(db.engine(), host, db.port(), db.databaseName(), login.username(),
-                login.password(), db.sslmode());
+        return ConnectionStrings.of(db.engine(), host, db.connectPort(config.pooler().port()), db.databaseName(),
+                login.username(), login.password(), db.sslmode(), db.pooled());
     }
 }

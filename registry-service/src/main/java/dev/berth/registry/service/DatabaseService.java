@@ -2,6 +2,7 @@ package dev.berth.registry.service;
 
 import static dev.berth.registry.service.ProvisionerCalls.guarded;
 
+import dev.berth.contracts.catalog.DefaultInstance;
 import dev.berth.contracts.catalog.DeletionPolicy;
 import dev.berth.contracts.events.CredentialsRotated;
 import dev.berth.contracts.events.DatabaseDeletionRequested;
@@ -48,7 +49,7 @@ public class DatabaseService {
 
     /** A create as the API received it. */
     public record CreateCommand(String app, String instance, String environment, Integer connectionLimit,
-            String sslmode, Boolean warmPool, String idempotencyKey) {
+            String sslmode, Boolean warmPool, Boolean pooled, String idempotencyKey) {
     }
 
     /** A database with the credentials that open it now. */
@@ -88,7 +89,9 @@ public class DatabaseService {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "connectionLimit must be between 1 and 10000");
         }
         return instances.resolve(cmd.instance()).flatMap(instance -> {
-            String hash = hash(app, environment, instance.toString(), String.valueOf(cmd.connectionLimit()), sslmode);
+            boolean pooled = pooled(instance, cmd.pooled());
+            String hash = hash(app, environment, instance.toString(), String.valueOf(cmd.connectionLimit()), sslmode,
+                    String.valueOf(pooled));
             return replay(cmd.idempotencyKey(), hash).flatMap(replayed -> replayed != null
                     ? Uni.createFrom().item(replayed)
                     // Both checks at once (two pool connections): is there a live one, are the plain names taken.
@@ -102,13 +105,27 @@ public class DatabaseService {
                         }
                         boolean usePool = config.databases().useWarmPool() && !Boolean.FALSE.equals(cmd.warmPool());
                         return reserveAndProvision(instance, app, environment, cmd.connectionLimit(), sslmode,
-                                usePool, cmd.idempotencyKey(), hash, checks.getItem2());
+                                pooled, usePool, cmd.idempotencyKey(), hash, checks.getItem2());
                     }));
         });
     }
 
+    /**
+     * Whether apps go through PgBouncer: only on the default instance, and only where a pooler is configured; the
+     * request decides, else the install's default.
+     */
+    private boolean pooled(UUID instance, Boolean requested) {
+        boolean available = config.pooler().port().isPresent() && DefaultInstance.ID.equals(instance);
+        if (Boolean.TRUE.equals(requested) && !available) {
+            throw new ProblemException(ProblemType.INSTANCE_REJECTED, config.pooler().port().isEmpty()
+                    ? "pooled: this Berth has no PgBouncer (a host install sets one up; berth.registry.pooler.port)"
+                    : "pooled: PgBouncer serves only the default instance; leave pooled out for this instance");
+        }
+        return requested == null ? available && config.pooler().defaultForNew() : requested && available;
+    }
+
     private Uni<WithLogin> reserveAndProvision(UUID instance, String app, String environment, Integer limit,
-            String sslmode, boolean usePool, String key, String hash, boolean plainTaken) {
+            String sslmode, boolean pooled, boolean usePool, String key, String hash, boolean plainTaken) {
         UUID id = UUID.randomUUID();
         DatabaseNames.Names plain = DatabaseNames.of(app, environment);
         return Uni.createFrom().item(plainTaken ? DatabaseNames.withSuffix(plain) : plain)
@@ -119,7 +136,7 @@ public class DatabaseService {
                                 tx.query("SET LOCAL synchronous_commit = off").execute(),
                                 databases.insertPending(tx, new AppDatabase(id, instance,
                                         null, null, 0, app, environment, names.database(), names.role(), null,
-                                        Status.PENDING, limit, sslmode, null, null, null, null, false)),
+                                        Status.PENDING, limit, sslmode, null, null, null, null, false, pooled)),
                                 key == null ? Uni.createFrom().voidItem()
                                         : tx.preparedQuery("INSERT INTO idempotency_keys (key, request_hash, database_id) "
                                                 + "VALUES ($1, $2, $3)").execute(Tuple.of(key, hash, id))).discardItems())

@@ -41,6 +41,6 @@ class DriftTest {
 
     private static AppDatabase db(String database, String role, String login, Status status, OffsetDateTime created) {
         return new AppDatabase(UUID.randomUUID(), UUID.randomUUID(), "default", "127.0.0.1", 5432, "x", "production",
-                database, role, login, status, null, "prefer", created, null, null, "postgresql", false);
+                database, role, login, status, null, "prefer", created, null, null, "postgresql", false, false);
     }
 }
