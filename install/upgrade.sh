@@ -66,12 +66,9 @@ else
     ids=$(api "http://127.0.0.1:$(service_port registry)/api/databases?size=500" | jq -r '.items[] | select(.status == "ready") | .id')
     for id in $ids; do
         backup=$(api -X POST "http://127.0.0.1:$(service_port backup)/api/databases/$id/backups?reason=manual" | jq -r .id)
-        state=""
-        for _ in $(seq 1 600); do
-            state=$(api "http://127.0.0.1:$(service_port backup)/api/databases/$id/backups/$backup" | jq -r .status)
-            case "$state" in completed | failed) break ;; esac
-            sleep 1
-        done
+        # The record (Accept: JSON), once the backup has finished (it waits up to 600 s).
+        state=$(api --max-time 620 -H 'Accept: application/json' \
+            "http://127.0.0.1:$(service_port backup)/api/databases/$id/backups/$backup?waitSeconds=600" | jq -r .status)
         [ "$state" = completed ] || die "the backup of database $id ended $state: not upgrading (nothing else was changed)"
         echo "backed up database $id (backup $backup)"
     done

@@ -91,6 +91,14 @@ install_release() {
 here=$(dirname "$(readlink -f "$0")")/..
 exec java -cp "$here/tools/*:$here/kafka/lib/*" dev.berth.embedded.Embedded "$@"
 EOF
+            cat >"$tmp/bin/berth-token" <<'EOF'
+#!/bin/bash
+# An internal token for calling a service directly (the runbooks use it): berth-token [ROLE] [SECONDS].
+# Needs read access to /etc/berth/keys (root or berth).
+here=$(dirname "$(readlink -f "$0")")/..
+. "$here/install/lib/token.sh"
+mint_token /etc/berth/keys/internal-private.pem "${1:-admin}" "${2:-3600}"
+EOF
             printf '%s\n' "status = warn" "appender.out.type = Console" "appender.out.name = out" \
                 "appender.out.layout.type = PatternLayout" "appender.out.layout.pattern = %p %m (%c)%n" \
                 "rootLogger.level = warn" "rootLogger.appenderRef.out.ref = out" \

@@ -8,6 +8,7 @@
 # (dry run only, in dry-run.bats), a real second disk (a loop device stands in for it).
 #
 # Usage: install/test/host-install.sh      (root; the source tree built: ./mvnw package -DskipTests)
+#        BERTH_KEEP_HOST=1 keeps the container and its data disk afterwards (to try the runbooks on it)
 # shellcheck disable=SC2015  # "A && B || fail": fail is what should run when either check fails
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,6 +32,11 @@ cleanup() {
         log "diagnostics:"
         in_host systemctl --no-pager --failed 2>/dev/null || true
         in_host journalctl --no-pager -n 60 -u 'berth*' -u pgbouncer -u 'postgresql*' 2>/dev/null | tail -60 || true
+    fi
+    if [ "${BERTH_KEEP_HOST:-}" = 1 ]; then
+        # For trying runbooks by hand: podman exec -it NAME bash; remove it with podman rm -f NAME, losetup -d LOOP.
+        log "kept: container $NAME, data disk $LOOP ($WORK)"
+        exit "$rc"
     fi
     podman rm -f -t 5 "$NAME" >/dev/null 2>&1 || true
     if [ -n "${LOOP:-}" ]; then losetup -d "$LOOP" 2>/dev/null || true; fi
@@ -164,13 +170,6 @@ done
 if [ "$new" = "$pid" ] || [ "$new" = 0 ]; then fail "the registry did not come back after SIGKILL"; fi
 health "the registry's SIGKILL (pid $pid → $new)"
 
-log "reboot"
-podman restart -t 60 "$NAME" >/dev/null
-boot
-check_units reboot
-health reboot
-[ "$(pooled 'SELECT count(*) FROM orders')" = 2 ] || fail "shop lost its rows across the reboot"
-
 log "second install"
 install_berth >"$WORK/second.out" 2>&1 || { cat "$WORK/second.out"; fail "the second install failed"; }
 grep -q 'nothing to change' "$WORK/second.out" || { cat "$WORK/second.out"; fail "the second install changed something"; }
@@ -222,4 +221,28 @@ log "reinstall on the kept data"
 install_berth >"$WORK/again.out" 2>&1 || { cat "$WORK/again.out"; fail "reinstall failed"; }
 health reinstall
 [ "$(api "http://127.0.0.1:8080/api/databases/$db_id" | jq -r .app)" = shop ] || fail "the catalog lost shop"
+log "reboot (a second host, its data on the container's own disk)"
+# systemd inside a container does not track devices (no device unit is ever plugged there), so the data disk's fstab
+# mount by UUID cannot come up at a container's boot. disks.bats covers that mount after a reboot; this host checks
+# that everything else comes back by itself.
+podman rm -f -t 30 "$NAME" >/dev/null
+podman run -d --name "$NAME" --hostname berth-host --privileged --systemd=always --network=none \
+    -v "$ROOT:/src:ro" localhost/berth/host:bookworm >/dev/null
+boot
+in_host env BERTH_DISK_SCOPE=/dev/none /src/install/install.sh --yes --no-podman --single-disk >"$WORK/single.out" 2>&1 \
+    || { cat "$WORK/single.out"; fail "the single-disk install failed"; }
+password=$(sed -n 's/^First sign-in: user admin, password //p' "$WORK/single.out")
+token=$(in_host curl -fsS -X POST -H 'Content-Type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$password\"}" http://127.0.0.1:8080/api/auth/login | jq -r .token)
+created=$(api -X POST -d '{"app":"shop"}' http://127.0.0.1:8080/api/databases)
+db_name=$(jq -r .database <<<"$created")
+user=$(jq -r .credentials.username <<<"$created")
+pass=$(jq -r .credentials.password <<<"$created")
+pooled "CREATE TABLE orders (id int); INSERT INTO orders VALUES (1), (2)" >/dev/null || fail "cannot use shop on the second host"
+podman restart -t 60 "$NAME" >/dev/null
+boot
+check_units reboot
+health reboot
+[ "$(pooled 'SELECT count(*) FROM orders')" = 2 ] || fail "shop lost its rows across the reboot"
+log "after the reboot: every unit active, health UP, shop's rows there"
 log "PASSED"

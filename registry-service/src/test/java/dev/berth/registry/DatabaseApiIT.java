@@ -92,6 +92,19 @@ class DatabaseApiIT {
     }
 
     @Test
+    void pooledIsRefusedWhereNoPgBouncerIsConfiguredAndNothingIsMade() {
+        String app = unique("pool");
+        given().contentType(ContentType.JSON).body(Map.of("app", app, "pooled", true)).post("/api/databases").then()
+                .statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("this Berth has no PgBouncer"));
+        given().get("/api/databases?app=" + app).then().statusCode(200).body("total", equalTo(0));
+        // Without a pooler, pooled:false and no answer at all are both direct.
+        given().contentType(ContentType.JSON).body(Map.of("app", app, "pooled", false)).post("/api/databases").then()
+                .statusCode(201).body("pooled", equalTo(false))
+                .body("connection.jdbc", org.hamcrest.Matchers.not(containsString("prepareThreshold")));
+    }
+
+    @Test
     void aNameTakenOnTheServerGetsASuffix() {
         String app = unique("taken");
         pg().sql("postgres", "CREATE DATABASE app_" + app);

@@ -29,6 +29,17 @@ class ConnectionStringsTest {
     }
 
     @Test
+    void aPooledJdbcUrlTurnsOffServerSidePreparedStatements() {
+        ConnectionStrings pooled = ConnectionStrings.of("postgresql", "db.local", 6432, "app_shop", "berth_shop", "pw",
+                "prefer", true);
+        assertEquals("jdbc:postgresql://db.local:6432/app_shop?user=berth_shop&password=pw&sslmode=prefer"
+                + "&prepareThreshold=0", pooled.jdbc());
+        assertEquals("6432", pooled.env().get("PGPORT"));
+        assertFalse(ConnectionStrings.of("postgresql", "db.local", 5432, "app_shop", "berth_shop", "pw", "prefer", false)
+                .jdbc().contains("prepareThreshold"));
+    }
+
+    @Test
     void toStringRevealsNothing() {
         assertFalse(ConnectionStrings.of("h", 1, "d", "u", "secret", "prefer").toString().contains("secret"));
     }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The installer's tests, as ./berth test runs them after the Maven build: shellcheck over every script, the disk
+# rules against loop devices, the dry runs, and the end-to-end install on a systemd container. Needs root, a built
+# tree, and (installed by ./berth test) bats, shellcheck, jq, fdisk, xfsprogs, debootstrap and podman.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+echo "== shellcheck"
+shellcheck -x install/install.sh install/upgrade.sh install/uninstall.sh install/test/host-image.sh \
+    install/test/host-install.sh install/test/run.sh deploy/systemd/berth-service deploy/podman/service.sh
+echo "== bats: disks, dry runs"
+bats install/test/disks.bats install/test/dry-run.bats
+echo "== host install on a systemd container"
+start=$(date +%s)
+install/test/host-install.sh
+echo "== installer tests passed ($(($(date +%s) - start)) s for the host install)"
