@@ -98,8 +98,9 @@ warn "the new release is not healthy: rolling back to $(basename "$previous")"
 for svc in "${BERTH_SERVICES[@]}"; do systemctl stop "berth@$svc.service"; done
 for svc in "${BERTH_SERVICES[@]}"; do
     # The catalogs as they were before the new release's migrations ran.
+    # Read by root (the dumps are 0600 berth) and streamed to pg_restore running as postgres.
     runuser -u postgres -- pg_restore --clean --if-exists --single-transaction --exit-on-error -d "berth_$svc" \
-        "$dir/berth_$svc.dump"
+        <"$dir/berth_$svc.dump"
 done
 ln -sfn "$previous" "$BERTH_OPT/current"
 for svc in "${BERTH_SERVICES[@]}"; do systemctl start "berth@$svc.service"; done

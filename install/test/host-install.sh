@@ -207,7 +207,7 @@ grep -q 'rolled back' "$WORK/rollback.out" || { cat "$WORK/rollback.out"; fail "
 [ "$(in_host readlink /opt/berth/current)" = "$after" ] || fail "after the rollback, current is not the previous release"
 health rollback
 [ "$(api "http://127.0.0.1:8080/api/databases/$db_id" | jq -r .app)" = shop ] || fail "the rollback lost shop"
-log "broken upgrade rolled back: $(grep -o 'upgrade failed and was rolled back[^.]*' "$WORK/rollback.out")"
+log "broken upgrade rolled back: $(grep -o 'upgrade failed and was rolled back: [^ ]* runs again' "$WORK/rollback.out")"
 
 log "uninstall"
 in_host /src/install/uninstall.sh --yes >"$WORK/uninstall.out" 2>&1 || { cat "$WORK/uninstall.out"; fail "uninstall failed"; }
@@ -245,4 +245,29 @@ check_units reboot
 health reboot
 [ "$(pooled 'SELECT count(*) FROM orders')" = 2 ] || fail "shop lost its rows across the reboot"
 log "after the reboot: every unit active, health UP, shop's rows there"
+
+log "runbook 03: back up and restore one database (the commands as the runbook gives them)"
+db_id=$(jq -r .id <<<"$created")
+rb() { in_host sh -c "TOKEN=\$(/opt/berth/current/bin/berth-token admin 600); $1"; }
+backup=$(rb "curl -s -X POST -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:8083/api/databases/$db_id/backups")
+backup_id=$(jq -r .id <<<"$backup")
+done_backup=$(rb "curl -s -H \"Authorization: Bearer \$TOKEN\" -H 'Accept: application/json' 'http://127.0.0.1:8083/api/databases/$db_id/backups/$backup_id?waitSeconds=120'")
+[ "$(jq -r .status <<<"$done_backup")" = completed ] || fail "runbook 03: the backup did not complete: $done_backup"
+log "runbook 03: backup $(jq -c '{status, sizeBytes, tableCount, sha256: (.sha256[0:12])}' <<<"$done_backup")"
+pooled "DELETE FROM orders" >/dev/null
+job=$(rb "curl -s -X POST -H \"Authorization: Bearer \$TOKEN\" -H 'Content-Type: application/json' -d '{\"backupId\":\"$backup_id\"}' http://127.0.0.1:8083/api/databases/$db_id/restore")
+job_id=$(jq -r .id <<<"$job")
+finished=$(rb "curl -s -H \"Authorization: Bearer \$TOKEN\" 'http://127.0.0.1:8083/api/restores/$job_id?waitSeconds=300'")
+[ "$(jq -r .phase <<<"$finished")" = COMPLETED ] || fail "runbook 03: the restore ended $(jq -c . <<<"$finished")"
+[ "$(pooled 'SELECT count(*) FROM orders')" = 2 ] || fail "runbook 03: the restore did not bring the rows back"
+log "runbook 03: restore $(jq -c '{phase, preRestoreBackupId}' <<<"$finished"); rows back: 2"
+
+log "runbook 06: rotate the app's credentials"
+rotated=$(rb "curl -s -X POST -H \"Authorization: Bearer \$TOKEN\" -H 'Content-Type: application/json' -d '{\"mode\":\"immediate\"}' http://127.0.0.1:8081/api/databases/$db_id/rotate-credentials")
+new_pass=$(jq -r .credentials.password <<<"$rotated")
+[ "${new_pass:-null}" != null ] && [ "$new_pass" != "$pass" ] || fail "runbook 06: no new password: $(jq -c 'del(.credentials, .connection)' <<<"$rotated")"
+if pooled 'SELECT 1' >/dev/null 2>&1; then fail "runbook 06: the old password still opens the database through PgBouncer"; fi
+pass=$new_pass
+[ "$(pooled 'SELECT count(*) FROM orders')" = 2 ] || fail "runbook 06: the new password does not open the database"
+log "runbook 06: the old password is refused through PgBouncer, the new one works"
 log "PASSED"

@@ -18,9 +18,13 @@ public class PoolerGrants {
     @Inject
     ProvisionerConfig config;
 
+    /** Whether PgBouncer fronts this instance. */
+    public boolean fronts(UUID instanceId) {
+        return config.pooler().port().isPresent() && DefaultInstance.ID.equals(instanceId);
+    }
+
     /** {@code "; GRANT …"} to append to a database's grants, or nothing. */
     public String forDatabase(UUID instanceId, String database) {
-        return config.pooler().port().isPresent() && DefaultInstance.ID.equals(instanceId)
-                ? "; " + PostgresDdl.grantPoolerLookup(database) : "";
+        return fronts(instanceId) ? "; " + PostgresDdl.grantPoolerLookup(database) : "";
     }
 }

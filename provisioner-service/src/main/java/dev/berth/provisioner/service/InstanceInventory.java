@@ -8,6 +8,7 @@ import dev.berth.provisioner.instances.EngineDatabases;
 import dev.berth.contracts.provisioning.DatabaseFigures;
 import dev.berth.contracts.provisioning.DatabaseSession;
 import dev.berth.provisioner.engine.InstanceConnections;
+import dev.berth.provisioner.engine.PostgresDdl;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -28,10 +29,23 @@ import java.util.function.Function;
 @ApplicationScoped
 public class InstanceInventory {
 
-    /** Databases and roles found on the server, and the pool databases Berth keeps there. */
+    /**
+     * Databases and roles found on the server, and the pool databases Berth keeps there. {@code unpoolable}: where
+     * PgBouncer fronts the instance, the databases its lookup role may not connect to (PgBouncer cannot check logins
+     * there); empty elsewhere.
+     */
     public record Inventory(UUID instanceId, List<String> databases, List<String> roles, List<String> poolDatabases,
-            long elapsedMillis) {
+            List<String> unpoolable, long elapsedMillis) {
     }
+
+    /** One query for every database: the lookup function comes from template1; the grant is per database. */
+    private static final String UNPOOLABLE = "SELECT datname FROM pg_database WHERE NOT datistemplate AND datallowconn "
+            + "AND datname <> 'postgres' AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+            + PostgresDdl.POOLER_LOOKUP_ROLE + "') AND NOT has_database_privilege('" + PostgresDdl.POOLER_LOOKUP_ROLE
+            + "', datname, 'CONNECT') ORDER BY 1";
+
+    @Inject
+    dev.berth.provisioner.pooler.PoolerGrants pooler;
 
     /** Live figures from the server's statistics. */
     public record Stats(long sizeBytes, int connections, OffsetDateTime lastActivityAt, long commits) {
@@ -57,8 +71,12 @@ public class InstanceInventory {
                                 .execute()
                                 .flatMap(roles -> catalog.preparedQuery("SELECT database_name FROM pool_databases "
                                                 + "WHERE instance_id = $1 ORDER BY 1").execute(Tuple.of(instanceId))
-                                        .map(pool -> new Inventory(instanceId, names(dbs), names(roles), names(pool),
-                                                (System.nanoTime() - started) / 1_000_000)))))
+                                        .flatMap(pool -> (pooler.fronts(instanceId)
+                                                ? admin.pool().query(UNPOOLABLE).execute().map(InstanceInventory::names)
+                                                : Uni.createFrom().item(List.<String>of()))
+                                                .map(unpoolable -> new Inventory(instanceId, names(dbs), names(roles),
+                                                        names(pool), unpoolable,
+                                                        (System.nanoTime() - started) / 1_000_000))))))
                 .onFailure().transform(e -> SqlStates.translate(e, "reading the inventory of instance " + instanceId));
     }
 

@@ -52,7 +52,7 @@ public interface ProvisionerClient {
     }
 
     record Inventory(UUID instanceId, List<String> databases, List<String> roles, List<String> poolDatabases,
-            long elapsedMillis) {
+            List<String> unpoolable, long elapsedMillis) {
     }
 
     @PUT

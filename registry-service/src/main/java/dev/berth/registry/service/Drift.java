@@ -11,10 +11,12 @@ import java.util.UUID;
 
 /**
  * Where the catalog and an instance disagree: Berth-looking objects ({@code app_*} databases, {@code berth_*}
- * roles) the catalog does not know, catalog rows whose database or role is gone, and creates stuck in pending.
+ * roles) the catalog does not know, catalog rows whose database or role is gone, creates stuck in pending, and
+ * pooled databases PgBouncer cannot check logins for (its lookup role may not connect there: {@code notPoolable}).
  */
 public record Drift(UUID instanceId, String instanceName, String status, String error, List<String> unknownDatabases,
-        List<String> unknownRoles, List<String> missingDatabases, List<String> missingRoles, List<UUID> stuckPending) {
+        List<String> unknownRoles, List<String> missingDatabases, List<String> missingRoles, List<UUID> stuckPending,
+        List<String> notPoolable) {
 
     /** Roles of Berth's own services, which live on the default instance in the embedded run. */
     static final Set<String> SERVICE_ROLES = Set.of("berth_registry", "berth_provisioner", "berth_backup",
@@ -22,20 +24,21 @@ public record Drift(UUID instanceId, String instanceName, String status, String 
 
     public boolean clean() {
         return error == null && unknownDatabases.isEmpty() && unknownRoles.isEmpty() && missingDatabases.isEmpty()
-                && missingRoles.isEmpty() && stuckPending.isEmpty();
+                && missingRoles.isEmpty() && stuckPending.isEmpty() && notPoolable.isEmpty();
     }
 
     public int items() {
         return unknownDatabases.size() + unknownRoles.size() + missingDatabases.size() + missingRoles.size()
-                + stuckPending.size();
+                + stuckPending.size() + notPoolable.size();
     }
 
     static Drift unreachable(UUID instanceId, String name, String error) {
-        return new Drift(instanceId, name, "unreachable", error, List.of(), List.of(), List.of(), List.of(), List.of());
+        return new Drift(instanceId, name, "unreachable", error, List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of());
     }
 
     static Drift compare(UUID instanceId, String name, List<AppDatabase> catalog, List<String> databases,
-            List<String> roles, OffsetDateTime stuckBefore) {
+            List<String> roles, List<String> unpoolable, OffsetDateTime stuckBefore) {
         Set<String> knownDatabases = new HashSet<>();
         Set<String> knownRoles = new HashSet<>(SERVICE_ROLES);
         List<UUID> stuck = new ArrayList<>();
@@ -66,8 +69,12 @@ public record Drift(UUID instanceId, String instanceName, String status, String 
                 missingRoles.add(db.username());
             }
         }
+        Set<String> cannotPool = new HashSet<>(unpoolable);
+        List<String> notPoolable = catalog.stream()
+                .filter(db -> db.pooled() && db.status() == Status.READY && cannotPool.contains(db.databaseName()))
+                .map(AppDatabase::databaseName).sorted().toList();
         return new Drift(instanceId, name, "ready", null, unknownDatabases, unknownRoles, missingDatabases,
-                missingRoles, stuck);
+                missingRoles, stuck, notPoolable);
     }
 
     /** {@code <owner>_r<generation>}: a zero-downtime rotation's login for a known owner role. */

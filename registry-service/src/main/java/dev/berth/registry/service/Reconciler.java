@@ -87,7 +87,8 @@ public class Reconciler {
         String name = instance.getString("name");
         return ProvisionerCalls.guarded(provisioner.inventory(id))
                 .flatMap(inventory -> databases.onInstance(id).map(catalog -> Drift.compare(id, name, catalog,
-                        inventory.databases(), inventory.roles(), stuckBefore)))
+                        inventory.databases(), inventory.roles(),
+                        inventory.unpoolable() == null ? List.of() : inventory.unpoolable(), stuckBefore)))
                 .onFailure().recoverWithItem(e -> Drift.unreachable(id, name, e.getMessage()))
                 .call(drift -> pool.preparedQuery("UPDATE instances SET status = $2 WHERE id = $1 AND NOT dedicated")
                         .execute(Tuple.of(id, drift.status())));
