@@ -34,12 +34,13 @@ if [ "$PURGE" = 1 ] && ! dry; then
 fi
 
 units=(berth@gateway.service berth@backup.service berth@provisioner.service berth@registry.service berth-kafka.service
-    berth-podman.service berth-podman.socket berth.target)
+    berth-podman.service berth-podman.socket berth-catalog-backup.timer berth-catalog-backup.service berth.target)
 for unit in "${units[@]}"; do
     if systemctl is-active --quiet "$unit" 2>/dev/null; then act systemctl stop "$unit"; fi
     if systemctl is-enabled --quiet "$unit" 2>/dev/null; then act systemctl disable --quiet "$unit"; fi
 done
 for file in berth@.service berth-kafka.service berth-podman.socket berth-podman.service berth.target \
+    berth-catalog-backup.service berth-catalog-backup.timer \
     berth@provisioner.service.d berth@backup.service.d berth@gateway.service.d; do
     if [ -e "/etc/systemd/system/$file" ]; then act rm -rf "/etc/systemd/system/$file"; fi
 done

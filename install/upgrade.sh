@@ -72,13 +72,7 @@ else
         [ "$state" = completed ] || die "the backup of database $id ended $state: not upgrading (nothing else was changed)"
         echo "backed up database $id (backup $backup)"
     done
-    runuser -u postgres -- pg_dumpall --globals-only >"$dir/globals.sql"
-    for svc in "${BERTH_SERVICES[@]}"; do
-        runuser -u postgres -- pg_dump --format=custom "berth_$svc" >"$dir/berth_$svc.dump"
-    done
-    chown berth:berth "$dir"/*
-    chmod 0600 "$dir"/*
-    echo "dumped the globals and the four catalogs into $dir"
+    "$BERTH_SRC/install/catalog-backup.sh" "$dir"
 fi
 
 say "step 2/3: release $new_release"
@@ -104,7 +98,8 @@ for svc in "${BERTH_SERVICES[@]}"; do
 done
 ln -sfn "$previous" "$BERTH_OPT/current"
 for svc in "${BERTH_SERVICES[@]}"; do systemctl start "berth@$svc.service"; done
-if ready "$TIMEOUT"; then
+# The previous release is known to work: give it the full start time, whatever --timeout the new one had.
+if ready "$((TIMEOUT > 240 ? TIMEOUT : 240))"; then
     die "upgrade failed and was rolled back: $(basename "$previous") runs again with its catalogs as before. See journalctl -u 'berth@*' for why $new_release did not start; backups: $dir"
 fi
 die "upgrade failed and the rollback is not healthy either: see docs/runbooks/02-upgrade.md (restore by hand from $dir)"

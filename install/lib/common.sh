@@ -25,6 +25,9 @@ start_log() {
     chmod 0600 "$log"
     exec 3>&1
     exec > >(tee -a "$log") 2>&1
+    BERTH_TEE_PID=$!
+    # At exit, let tee write the last lines (a die's message) before whoever ran this reads the output.
+    trap 'exec 1>&- 2>&-; wait "$BERTH_TEE_PID" 2>/dev/null || true' EXIT
     say "log: $log"
 }
 

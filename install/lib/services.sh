@@ -192,7 +192,8 @@ setup_services() {
         if [ "$PUT_CHANGED" = 1 ]; then eval "restart_$svc=1"; fi
     done
     local units=(berth@.service berth-kafka.service berth.target berth@provisioner.service.d/berth.conf
-        berth@backup.service.d/berth.conf berth@gateway.service.d/berth.conf)
+        berth@backup.service.d/berth.conf berth@gateway.service.d/berth.conf berth-catalog-backup.service
+        berth-catalog-backup.timer)
     # --no-podman: no Podman service at all (what wants it, berth.target and the provisioner, does without).
     [ "${BERTH_WITH_PODMAN:-1}" = 1 ] && units+=(berth-podman.socket berth-podman.service)
     for unit in "${units[@]}"; do
@@ -210,6 +211,7 @@ setup_services() {
     if [ "$restart_all" = 1 ]; then act systemctl daemon-reload; fi
     if ! systemctl is-enabled --quiet berth.target 2>/dev/null; then act systemctl enable --quiet berth.target; fi
     if [ "${BERTH_WITH_PODMAN:-1}" = 1 ]; then ensure_running berth-podman.socket; fi
+    ensure_running berth-catalog-backup.timer
 }
 
 start_services() {
@@ -228,4 +230,9 @@ start_services() {
     say "waiting for the services to be ready …"
     "$BERTH_OPT/current/bin/berth-tool" await-ready "${BERTH_START_TIMEOUT:-240}" "${urls[@]}" \
         || die "not every service became ready: systemctl status 'berth@*'; journalctl -u 'berth@*' -n 100"
+    # The first dump of the catalogs (then daily, berth-catalog-backup.timer), once the services made their schemas.
+    if [ -z "$(ls -A /var/backups/berth/catalogs 2>/dev/null)" ] && [ -z "${BERTH_EXTERNAL_PG:-}" ]; then
+        changed
+        BERTH_PG_PORT=$BERTH_PG_PORT "$BERTH_OPT/current/install/catalog-backup.sh"
+    fi
 }

@@ -113,6 +113,11 @@ if in_host grep -vE '^\s*(#|$)' /etc/postgresql/15/berth/pg_hba.conf | grep -qw 
 in_host stat -c '%a %U %n' /etc/berth/keys/internal-private.pem /etc/berth/vault/vault.key /etc/berth/registry/.env \
     /etc/berth/kafka/server.properties /etc/pgbouncer/userlist.txt >"$WORK/modes"
 grep -qv '^600 ' "$WORK/modes" && { cat "$WORK/modes"; fail "a secret file is not 0600"; }
+in_host systemctl is-enabled --quiet berth-catalog-backup.timer || fail "the catalog backup timer is not enabled"
+in_host sh -c 'ls /var/backups/berth/catalogs/*/berth_registry.dump /var/backups/berth/catalogs/*/globals.sql' >/dev/null \
+    || fail "the install made no first catalog dump"
+in_host systemctl start berth-catalog-backup.service || fail "the catalog backup service failed"
+[ "$(in_host sh -c 'ls -d /var/backups/berth/catalogs/20*' | wc -l)" -ge 2 ] || fail "the timer's service wrote no dump"
 # Nothing listens beyond loopback (and the bridge's gateway address, which has no interface in this container).
 if in_host ss -Htln | awk '{print $4}' | grep -vE '^(127\.0\.0\.1|\[::1\]|\[::ffff:127\.0\.0\.1\]|172\.30\.0\.1):' | grep -q .; then
     in_host ss -Htln

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Dumps what a restored host needs before any app database can be restored: Berth's four catalogs (which databases
+# exist, the vault's sealed secrets, the backup records, users and keys of the gateway) and the globals (roles with
+# their password verifiers), into /var/backups/berth/catalogs/<time>/ (0600 berth) on the boot disk. Keeps the newest
+# BERTH_CATALOG_KEEP (7). Run daily by berth-catalog-backup.timer, at the end of an install, and before an upgrade.
+#
+# Usage: catalog-backup.sh [DIR]      (as root; DIR: where to write this one, default a new dated directory)
+set -euo pipefail
+root=/var/backups/berth/catalogs
+dir=${1:-$root/$(date -u +%Y%m%dT%H%M%SZ)}
+port=${BERTH_PG_PORT:-5432}
+install -d -m 0700 -o berth -g berth /var/backups/berth "$root" "$dir"
+runuser -u postgres -- pg_dumpall -p "$port" --globals-only >"$dir/globals.sql"
+for svc in registry provisioner backup gateway; do
+    runuser -u postgres -- pg_dump -p "$port" --format=custom "berth_$svc" >"$dir/berth_$svc.dump"
+done
+chown berth:berth "$dir"/*
+chmod 0600 "$dir"/*
+echo "catalogs and globals dumped into $dir ($(du -sh "$dir" | cut -f1))"
+if [ -z "${1:-}" ]; then
+    # Only the dated directories this script makes are pruned (an upgrade's own are kept with it).
+    find "$root" -mindepth 1 -maxdepth 1 -type d -name '20*' | sort -r | tail -n +$((${BERTH_CATALOG_KEEP:-7} + 1)) \
+        | xargs -r rm -rf
+fi
