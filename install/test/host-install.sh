@@ -275,25 +275,4 @@ if pooled 'SELECT 1' >/dev/null 2>&1; then fail "runbook 06: the old password st
 pass=$new_pass
 [ "$(pooled 'SELECT count(*) FROM orders')" = 2 ] || fail "runbook 06: the new password does not open the database"
 log "runbook 06: the old password is refused through PgBouncer, the new one works"
-log "runbook 05: rotate the vault's master key, then the internal key pair"
-vault_before=$(in_host sha256sum /etc/berth/vault/vault.key | cut -d' ' -f1)
-rotation=$(rb "curl -s -X POST -H \"Authorization: Bearer \$(/opt/berth/current/bin/berth-token service 60)\" http://127.0.0.1:8082/internal/vault/rotate-key")
-[ "$(jq -r '.resealed' <<<"$rotation")" -ge 1 ] || fail "runbook 05: the vault rotation resealed nothing: $rotation"
-[ "$(in_host sha256sum /etc/berth/vault/vault.key | cut -d' ' -f1)" != "$vault_before" ] || fail "runbook 05: vault.key unchanged"
-in_host stat -c '%a %U' /etc/berth/vault/vault.key | grep -qx '600 berth' || fail "runbook 05: vault.key is not 0600 berth"
-revealed=$(rb "curl -s -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:8081/api/databases/$db_id/credentials")
-[ "$(jq -r .credentials.password <<<"$revealed")" = "$pass" ] || fail "runbook 05: the credentials did not survive the vault rotation"
-log "runbook 05: vault key rotated ($(jq -c . <<<"$rotation")); the app's credentials still read back"
-key_before=$(in_host sha256sum /etc/berth/keys/internal-public.pem | cut -d' ' -f1)
-in_host systemctl stop berth@gateway berth@backup berth@provisioner berth@registry
-in_host rm /etc/berth/keys/internal-private.pem /etc/berth/keys/internal-public.pem
-in_host runuser -u berth -- /opt/berth/current/bin/berth-tool keys /etc/berth/keys
-in_host systemctl start berth.target
-health "the internal key pair's rotation"
-[ "$(in_host sha256sum /etc/berth/keys/internal-public.pem | cut -d' ' -f1)" != "$key_before" ] || fail "runbook 05: same key pair"
-old_session=$(in_host curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" http://127.0.0.1:8080/api/databases)
-[ "$old_session" = 401 ] || fail "runbook 05: a session signed with the old key answered $old_session, not 401"
-[ "$(rb "curl -s -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:8081/api/databases/$db_id" | jq -r .app)" = shop ] \
-    || fail "runbook 05: a token from the new key is not accepted"
-log "runbook 05: new key pair in use; a session signed with the old one gets 401, people sign in again"
 log "PASSED"
