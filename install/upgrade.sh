@@ -44,11 +44,6 @@ confirm "Upgrade Berth to $new_release (backups first; automatic rollback if it 
 api() {
     curl -fsS --max-time 30 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"
 }
-ready() {
-    local urls=() svc
-    for svc in "${BERTH_SERVICES[@]}"; do urls+=("$svc-service=http://127.0.0.1:$(service_port "$svc")/q/health/ready"); done
-    "$BERTH_OPT/current/bin/berth-tool" await-ready "$1" "${urls[@]}"
-}
 restart_all() {
     local svc
     for svc in "${BERTH_SERVICES[@]}"; do act systemctl restart "berth@$svc.service"; done
@@ -59,7 +54,7 @@ say "step 1/3: backups into $dir"
 if dry; then
     echo "would back up every app database through the API, the globals and the catalogs berth_{registry,provisioner,backup,gateway} into $dir"
 else
-    ready 60 >/dev/null || die "Berth is not healthy now; fix that before upgrading (nothing was changed)"
+    await_services 60 >/dev/null || die "Berth is not healthy now; fix that before upgrading (nothing was changed)"
     install -d -m 0700 -o berth -g berth "$dir"
     TOKEN=$(mint_token /etc/berth/keys/internal-private.pem admin 3600)
     # The registry and the backup service directly (an internal token; the gateway takes people's sessions).
@@ -83,7 +78,7 @@ if [ "$PUT_CHANGED" = 1 ]; then act systemctl daemon-reload; fi
 say "step 3/3: restart on the new release and check health (${TIMEOUT} s)"
 restart_all
 dry && { say "dry run done"; exit 0; }
-if ready "$TIMEOUT"; then
+if await_services "$TIMEOUT"; then
     say "upgraded to $new_release; the previous release stays in $previous until you remove it"
     exit 0
 fi
@@ -99,7 +94,7 @@ done
 ln -sfn "$previous" "$BERTH_OPT/current"
 for svc in "${BERTH_SERVICES[@]}"; do systemctl start "berth@$svc.service"; done
 # The previous release is known to work: give it the full start time, whatever --timeout the new one had.
-if ready "$((TIMEOUT > 240 ? TIMEOUT : 240))"; then
+if await_services "$((TIMEOUT > 240 ? TIMEOUT : 240))"; then
     die "upgrade failed and was rolled back: $(basename "$previous") runs again with its catalogs as before. See journalctl -u 'berth@*' for why $new_release did not start; backups: $dir"
 fi
 die "upgrade failed and the rollback is not healthy either: see docs/runbooks/02-upgrade.md (restore by hand from $dir)"

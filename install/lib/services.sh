@@ -214,6 +214,15 @@ setup_services() {
     ensure_running berth-catalog-backup.timer
 }
 
+# Waits up to SECONDS for every service's readiness check; prints each one's outcome.
+await_services() {
+    local urls=() svc
+    for svc in "${BERTH_SERVICES[@]}"; do
+        urls+=("$svc-service=http://127.0.0.1:$(service_port "$svc")/q/health/ready")
+    done
+    "$BERTH_OPT/current/bin/berth-tool" await-ready "$1" "${urls[@]}"
+}
+
 start_services() {
     local svc restart var
     for svc in "${BERTH_SERVICES[@]}"; do
@@ -223,12 +232,8 @@ start_services() {
         ensure_running "berth@$svc.service" "$restart"
     done
     dry && return
-    local urls=()
-    for svc in "${BERTH_SERVICES[@]}"; do
-        urls+=("$svc-service=http://127.0.0.1:$(service_port "$svc")/q/health/ready")
-    done
     say "waiting for the services to be ready …"
-    "$BERTH_OPT/current/bin/berth-tool" await-ready "${BERTH_START_TIMEOUT:-240}" "${urls[@]}" \
+    await_services "${BERTH_START_TIMEOUT:-240}" \
         || die "not every service became ready: systemctl status 'berth@*'; journalctl -u 'berth@*' -n 100"
     # The first dump of the catalogs (then daily, berth-catalog-backup.timer), once the services made their schemas.
     if [ -z "$(ls -A /var/backups/berth/catalogs 2>/dev/null)" ] && [ -z "${BERTH_EXTERNAL_PG:-}" ]; then
