@@ -19,6 +19,8 @@ BERTH_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$BERTH_SRC/install/lib/token.sh"
 # shellcheck source=lib/services.sh
 . "$BERTH_SRC/install/lib/services.sh"
+# shellcheck source=lib/catalogs.sh
+. "$BERTH_SRC/install/lib/catalogs.sh"
 
 TIMEOUT=${BERTH_START_TIMEOUT:-240}
 while [ $# -gt 0 ]; do
@@ -85,12 +87,8 @@ fi
 
 warn "the new release is not healthy: rolling back to $(basename "$previous")"
 for svc in "${BERTH_SERVICES[@]}"; do systemctl stop "berth@$svc.service"; done
-for svc in "${BERTH_SERVICES[@]}"; do
-    # The catalogs as they were before the new release's migrations ran.
-    # Read by root (the dumps are 0600 berth) and streamed to pg_restore running as postgres.
-    runuser -u postgres -- pg_restore --clean --if-exists --single-transaction --exit-on-error -d "berth_$svc" \
-        <"$dir/berth_$svc.dump"
-done
+# The catalogs as they were before the new release's migrations ran.
+restore_catalogs "$dir"
 ln -sfn "$previous" "$BERTH_OPT/current"
 for svc in "${BERTH_SERVICES[@]}"; do systemctl start "berth@$svc.service"; done
 # The previous release is known to work: give it the full start time, whatever --timeout the new one had.

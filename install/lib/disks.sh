@@ -156,12 +156,24 @@ prepare_data_disk() {
         say "data disk: $(findmnt -n -o SOURCE "$dir") is mounted at $dir"
         return
     fi
-    if grep -qE "^[^#]+[[:space:]]${dir}[[:space:]]" "$BERTH_FSTAB" 2>/dev/null; then
+    local listed
+    listed=$(awk -v dir="$dir" '$1 !~ /^#/ && $2 == dir { print $1; exit }' "$BERTH_FSTAB" 2>/dev/null || true)
+    if [ -n "$listed" ]; then
+        # A data disk that is gone (lost, or replaced by a new one) must not be "fixed" by formatting whatever disk
+        # is there now: the operator says the old one is lost by removing its line.
+        case "$listed" in
+            UUID=*)
+                [ -n "$(blkid -c /dev/null -o device -t "$listed" 2>/dev/null)" ] \
+                    || die "$BERTH_FSTAB mounts $dir from $listed, but no disk here has that UUID. If the data disk" \
+                        "is lost, remove that line (sed -i '\\|^$listed |d' $BERTH_FSTAB) and run the install again" \
+                        "with the new disk: docs/runbooks/04-lost-data-disk.md"
+                ;;
+        esac
         act mount --target "$dir" --fstab "$BERTH_FSTAB"
         return
     fi
     say "disks:"
-    choice=$(choose_data_disk "$single_disk" "$force_format")
+    choice=$(choose_data_disk "$single_disk" "$force_format") || exit 1
     read -r path action <<<"$choice"
     if [ "$path" = none ]; then
         warn "--single-disk: Berth's data stays on the boot disk under $dir"

@@ -134,6 +134,15 @@ setup_local_postgres() {
     if [ "$BERTH_PKG" = apt ]; then
         local conf=/etc/postgresql/$version/$BERTH_PG_CLUSTER dir=$data/postgresql/$version/$BERTH_PG_CLUSTER
         put_dir "$data/postgresql" 0750 postgres:postgres
+        if [ -d "$conf" ] && [ ! -e "$dir/PG_VERSION" ] && ! dry; then
+            # Settings without data: the data disk was replaced (docs/runbooks/04-lost-data-disk.md). A new cluster;
+            # the old settings are kept aside, not reused blindly.
+            local aside
+            aside=$conf.lost-$(date -u +%Y%m%dT%H%M%SZ)
+            warn "cluster $version/$BERTH_PG_CLUSTER has settings but no data in $dir: making a new, empty cluster" \
+                "(the old settings are kept in $aside; restore-host.sh brings the catalogs and databases back)"
+            act mv "$conf" "$aside"
+        fi
         if [ ! -d "$conf" ]; then
             if [ -n "$(pg_lsclusters -h 2>/dev/null | awk -v p="$BERTH_PG_PORT" '$3 == p')" ]; then
                 die "another PostgreSQL cluster uses port $BERTH_PG_PORT ($(pg_lsclusters -h | awk -v p="$BERTH_PG_PORT" \

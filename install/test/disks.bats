@@ -69,7 +69,7 @@ checksum() { head -c 4M "$1" | sha256sum | cut -d' ' -f1; }
 
 @test "a disk with a filesystem is skipped in favour of the empty one" {
     mkfs.ext4 -q -L photos "$A"
-    export BERTH_DISK_SCOPE="$BOOT $A $B"
+    export BERTH_DISK_SCOPE="$BOOT $B" # A is gone from the host; B is the new disk
     run rules 'choose_data_disk 0 0'
     [ "$status" -eq 0 ]
     [ "${lines[-1]}" = "$B format" ]
@@ -145,6 +145,28 @@ checksum() { head -c 4M "$1" | sha256sum | cut -d' ' -f1; }
     run rules "prepare_data_disk '$WORK/mnt' ext4 0 0"
     [ "$status" -eq 0 ]
     [ "$(cat "$WORK/mnt/marker")" = kept ]
+    umount "$WORK/mnt"
+}
+
+@test "a lost data disk (its UUID gone from fstab's line) is refused with the runbook; the new empty disk is untouched" {
+    export BERTH_DISK_SCOPE="$BOOT $A"
+    rules "BERTH_ASSUME_YES=1 prepare_data_disk '$WORK/mnt' ext4 0 0"
+    umount "$WORK/mnt"
+    export BERTH_DISK_SCOPE="$BOOT $A $B"
+    wipefs -a -q "$A" # the data disk is lost (its UUID with it)
+    run rules "BERTH_ASSUME_YES=1 prepare_data_disk '$WORK/mnt' ext4 0 0"
+    [ "$status" -ne 0 ]
+    [[ "$output" == *"no disk here has that UUID"* ]]
+    [[ "$output" == *"04-lost-data-disk.md"* ]]
+    [ -z "$(blkid -p -o value -s TYPE "$B" || true)" ]
+    ! mountpoint -q "$WORK/mnt"
+    # The runbook's step: remove the old line (the command the message gives), then the install takes B.
+    eval "$(grep -o "sed -i '[^']*' [^ )]*" <<<"$output")"
+    [ ! -s "$BERTH_FSTAB" ]
+    export BERTH_DISK_SCOPE="$BOOT $B" # A is gone from the host; B is the new disk
+    run rules "BERTH_ASSUME_YES=1 prepare_data_disk '$WORK/mnt' ext4 0 0"
+    [ "$status" -eq 0 ]
+    [ "$(findmnt -n -o SOURCE "$WORK/mnt")" = "$B" ]
     umount "$WORK/mnt"
 }
 

@@ -132,6 +132,8 @@ token=$(in_host curl -fsS -X POST -H 'Content-Type: application/json' \
     -d "{\"username\":\"admin\",\"password\":\"$password\"}" http://127.0.0.1:8080/api/auth/login | jq -r .token)
 if [ -z "$token" ] || [ "$token" = null ]; then fail "cannot sign in as admin"; fi
 api() { in_host curl -sS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
+# A runbook's command as an operator types it on the host, with an internal admin token in $TOKEN.
+rb() { in_host sh -c "TOKEN=\$(/opt/berth/current/bin/berth-token admin 600); $1"; }
 created=$(api -X POST -d '{"app":"shop"}' http://127.0.0.1:8080/api/databases)
 db_name=$(jq -r .database <<<"$created")
 db_id=$(jq -r .id <<<"$created")
@@ -226,6 +228,34 @@ log "reinstall on the kept data"
 install_berth >"$WORK/again.out" 2>&1 || { cat "$WORK/again.out"; fail "reinstall failed"; }
 health reinstall
 [ "$(api "http://127.0.0.1:8080/api/databases/$db_id" | jq -r .app)" = shop ] || fail "the catalog lost shop"
+log "runbook 04: the data disk is lost; a new one, install, restore-host.sh"
+in_host systemctl start berth-catalog-backup.service || fail "runbook 04: the catalog backup failed"
+in_host systemctl stop berth@gateway berth@backup berth@provisioner berth@registry berth-kafka pgbouncer postgresql@15-berth
+in_host umount /var/lib/berth || fail "runbook 04: cannot unmount the data disk"
+in_host wipefs -a -q "$LOOP" # the disk is gone: the same slot now holds a new, empty one
+if install_berth >"$WORK/lost.out" 2>&1; then cat "$WORK/lost.out"; fail "runbook 04: the install ran on with its disk gone"; fi
+grep -q 'no disk here has that UUID' "$WORK/lost.out" || { cat "$WORK/lost.out"; fail "runbook 04: no clear refusal"; }
+fstab_fix=$(grep -o "sed -i '[^']*' /etc/fstab" "$WORK/lost.out")
+in_host sh -c "$fstab_fix"
+install_berth >"$WORK/newdisk.out" 2>&1 || { cat "$WORK/newdisk.out"; fail "runbook 04: the install on the new disk failed"; }
+new_admin=$(sed -n 's/^First sign-in: user admin, password //p' "$WORK/newdisk.out")
+[ -n "$new_admin" ] || fail "runbook 04: the new cluster got no first admin"
+in_host findmnt -n -o SOURCE /var/lib/berth | grep -qx "$LOOP" || fail "runbook 04: the new disk is not mounted"
+start=$(date +%s)
+in_host /opt/berth/current/install/restore-host.sh --yes >"$WORK/restore-host.out" 2>&1 \
+    || { cat "$WORK/restore-host.out"; fail "runbook 04: restore-host.sh failed"; }
+log "runbook 04: restore-host.sh in $(($(date +%s) - start)) s: $(grep -E 'restored [0-9]+ database|^reconciler' "$WORK/restore-host.out" | tr '\n' ' ')"
+[ "$(pooled 'SELECT count(*) FROM orders')" = 2 ] || fail "runbook 04: shop's rows (or its password) did not come back"
+token=$(in_host curl -fsS -X POST -H 'Content-Type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$password\"}" http://127.0.0.1:8080/api/auth/login | jq -r .token)
+[ "${token:-null}" != null ] || fail "runbook 04: the admin's own password does not sign in after the restore"
+[ "$(rb "curl -s -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:8081/api/databases/$db_id/credentials" | jq -r .credentials.password)" = "$pass" ] \
+    || fail "runbook 04: the vault does not open the restored catalog's sealed password"
+in_host /opt/berth/current/install/restore-host.sh --yes >"$WORK/restore-again.out" 2>&1 \
+    || { cat "$WORK/restore-again.out"; fail "runbook 04: a second restore-host.sh failed"; }
+grep -q 'restored 0 database(s), [1-9][0-9]* already there, 0 failed' "$WORK/restore-again.out" \
+    || { cat "$WORK/restore-again.out"; fail "runbook 04: a second run did more than nothing"; }
+log "runbook 04: rows back through PgBouncer with the app's old password, the admin signs in as before, the vault opens"
 log "reboot (a second host, its data on the container's own disk)"
 # systemd inside a container does not track devices (no device unit is ever plugged there), so the data disk's fstab
 # mount by UUID cannot come up at a container's boot. disks.bats covers that mount after a reboot; this host checks
@@ -253,7 +283,6 @@ log "after the reboot: every unit active, health UP, shop's rows there"
 
 log "runbook 03: back up and restore one database (the commands as the runbook gives them)"
 db_id=$(jq -r .id <<<"$created")
-rb() { in_host sh -c "TOKEN=\$(/opt/berth/current/bin/berth-token admin 600); $1"; }
 backup=$(rb "curl -s -X POST -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:8083/api/databases/$db_id/backups")
 backup_id=$(jq -r .id <<<"$backup")
 done_backup=$(rb "curl -s -H \"Authorization: Bearer \$TOKEN\" -H 'Accept: application/json' 'http://127.0.0.1:8083/api/databases/$db_id/backups/$backup_id?waitSeconds=120'")
@@ -275,4 +304,25 @@ if pooled 'SELECT 1' >/dev/null 2>&1; then fail "runbook 06: the old password st
 pass=$new_pass
 [ "$(pooled 'SELECT count(*) FROM orders')" = 2 ] || fail "runbook 06: the new password does not open the database"
 log "runbook 06: the old password is refused through PgBouncer, the new one works"
+log "runbook 05: rotate the vault's master key, then the internal key pair"
+vault_before=$(in_host sha256sum /etc/berth/vault/vault.key | cut -d' ' -f1)
+rotation=$(rb "curl -s -X POST -H \"Authorization: Bearer \$(/opt/berth/current/bin/berth-token service 60)\" http://127.0.0.1:8082/internal/vault/rotate-key")
+[ "$(jq -r '.resealed' <<<"$rotation")" -ge 1 ] || fail "runbook 05: the vault rotation resealed nothing: $rotation"
+[ "$(in_host sha256sum /etc/berth/vault/vault.key | cut -d' ' -f1)" != "$vault_before" ] || fail "runbook 05: vault.key unchanged"
+in_host stat -c '%a %U' /etc/berth/vault/vault.key | grep -qx '600 berth' || fail "runbook 05: vault.key is not 0600 berth"
+revealed=$(rb "curl -s -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:8081/api/databases/$db_id/credentials")
+[ "$(jq -r .credentials.password <<<"$revealed")" = "$pass" ] || fail "runbook 05: the credentials did not survive the vault rotation"
+log "runbook 05: vault key rotated ($(jq -c . <<<"$rotation")); the app's credentials still read back"
+key_before=$(in_host sha256sum /etc/berth/keys/internal-public.pem | cut -d' ' -f1)
+in_host systemctl stop berth@gateway berth@backup berth@provisioner berth@registry
+in_host rm /etc/berth/keys/internal-private.pem /etc/berth/keys/internal-public.pem
+in_host runuser -u berth -- /opt/berth/current/bin/berth-tool keys /etc/berth/keys
+in_host systemctl start berth.target
+health "the internal key pair's rotation"
+[ "$(in_host sha256sum /etc/berth/keys/internal-public.pem | cut -d' ' -f1)" != "$key_before" ] || fail "runbook 05: same key pair"
+old_session=$(in_host curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" http://127.0.0.1:8080/api/databases)
+[ "$old_session" = 401 ] || fail "runbook 05: a session signed with the old key answered $old_session, not 401"
+[ "$(rb "curl -s -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:8081/api/databases/$db_id" | jq -r .app)" = shop ] \
+    || fail "runbook 05: a token from the new key is not accepted"
+log "runbook 05: new key pair in use; a session signed with the old one gets 401, people sign in again"
 log "PASSED"
