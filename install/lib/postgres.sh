@@ -138,7 +138,8 @@ setup_local_postgres() {
             # Settings without data: the data disk was replaced (docs/runbooks/04-lost-data-disk.md). A new cluster;
             # the old settings are kept aside, not reused blindly.
             local aside
-            aside=$conf.lost-$(date -u +%Y%m%dT%H%M%SZ)
+            # Out of /etc/postgresql: pg_lsclusters would take any directory there for a cluster.
+            aside=/etc/berth/postgresql/settings-lost-$(date -u +%Y%m%dT%H%M%SZ)
             warn "cluster $version/$BERTH_PG_CLUSTER has settings but no data in $dir: making a new, empty cluster" \
                 "(the old settings are kept in $aside; restore-host.sh brings the catalogs and databases back)"
             act mv "$conf" "$aside"

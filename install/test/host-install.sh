@@ -25,6 +25,7 @@ fail() {
     exit 1
 }
 in_host() { podman exec "$NAME" "$@"; }
+in_host_i() { podman exec -i "$NAME" "$@"; }
 
 cleanup() {
     local rc=$?
@@ -162,6 +163,14 @@ pool=$(api "http://127.0.0.1:8080/api/instances/$DEFAULT_INSTANCE/pool")
 log "pool statistics: $(jq -c --arg db "$db_name" '.pools[] | select(.database == $db) | {database, user, cl_active, sv_idle, pool_mode}' <<<"$pool")"
 unpooled=$(api -X POST -d '{"app":"direct","pooled":false}' http://127.0.0.1:8080/api/databases)
 [[ "$(jq -r .connection.uri <<<"$unpooled")" == *":5432/"* ]] || fail "pooled:false did not give a direct connection"
+unpooled_id=$(jq -r .id <<<"$unpooled")
+switched=$(api -X PATCH -d '{"pooled":true}' "http://127.0.0.1:8080/api/databases/$unpooled_id")
+[ "$(jq -r .pooled <<<"$switched")" = true ] || fail "PATCH pooled:true did not switch pooling on: $switched"
+switched_uri=$(rb "curl -s -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:8081/api/databases/$unpooled_id/credentials" | jq -r .connection.uri)
+[[ "$switched_uri" == *":6432/"* ]] || fail "after PATCH pooled:true the connection string does not name PgBouncer"
+[ "$(in_host timeout 20 psql -XAt "${switched_uri/host.containers.internal/127.0.0.1}" -c 'SELECT 1')" = 1 ] \
+    || fail "the switched database cannot be reached through PgBouncer with its own connection string"
+log "pooling switched on for an existing database: its connection string now names PgBouncer and works"
 bad=$(api -o /dev/null -w '%{http_code}' -X POST -d '{"app":"elsewhere","pooled":true,"instance":"nonexistent"}' \
     http://127.0.0.1:8080/api/databases)
 [ "$bad" -ge 400 ] && [ "$bad" -lt 500 ] || fail "pooled on an unknown instance answered $bad"
@@ -304,6 +313,29 @@ if pooled 'SELECT 1' >/dev/null 2>&1; then fail "runbook 06: the old password st
 pass=$new_pass
 [ "$(pooled 'SELECT count(*) FROM orders')" = 2 ] || fail "runbook 06: the new password does not open the database"
 log "runbook 06: the old password is refused through PgBouncer, the new one works"
+log "runbook 09: move an app from an external database into Berth"
+# The "external" server: a database and its owner made outside Berth (here on the same cluster, by its superuser).
+in_host_i runuser -u postgres -- psql -XAq -v ON_ERROR_STOP=1 -d postgres <<<"SET log_statement = none; CREATE ROLE legacy LOGIN PASSWORD 'legacy-Old-Pw-9'; CREATE DATABASE legacy OWNER legacy;"
+in_host_i sh -c 'umask 077; cat > /root/.pgpass' <<<"127.0.0.1:5432:legacy:legacy:legacy-Old-Pw-9"
+in_host psql -XAq -v ON_ERROR_STOP=1 -h 127.0.0.1 -U legacy -d legacy -c "CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL);
+    INSERT INTO customers SELECT g, 'customer ' || g FROM generate_series(1, 250) g;
+    CREATE VIEW recent AS SELECT * FROM customers WHERE id > 200;" >/dev/null
+in_host pg_dump -Fc -h 127.0.0.1 -U legacy -d legacy -f /root/legacy.dump
+moved=$(rb "curl -s -X POST -H \"Authorization: Bearer \$TOKEN\" -H 'Content-Type: application/json' -d '{\"app\":\"legacy\"}' http://127.0.0.1:8081/api/databases")
+moved_id=$(jq -r .id <<<"$moved")
+[ "${moved_id:-null}" != null ] || fail "runbook 09: no Berth database for legacy: $(jq -c 'del(.credentials, .connection)' <<<"$moved")"
+imported=$(rb "curl -s -X POST -H \"Authorization: Bearer \$TOKEN\" -H 'Content-Type: application/octet-stream' --data-binary @/root/legacy.dump 'http://127.0.0.1:8083/api/databases/$moved_id/imports?target=in-place'")
+import_job=$(jq -r .restore.id <<<"$imported")
+import_done=$(rb "curl -s -H \"Authorization: Bearer \$TOKEN\" 'http://127.0.0.1:8083/api/restores/$import_job?waitSeconds=300'")
+[ "$(jq -r .phase <<<"$import_done")" = COMPLETED ] || fail "runbook 09: the import ended $(jq -c . <<<"$import_done") ($imported)"
+moved_uri=$(rb "curl -s -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:8081/api/databases/$moved_id/credentials" | jq -r .connection.uri)
+moved_uri=${moved_uri/host.containers.internal/127.0.0.1}
+[ "$(in_host psql -XAt "$moved_uri" -c 'SELECT count(*), max(id) FROM customers')" = "250|250" ] \
+    || fail "runbook 09: the rows did not arrive in Berth's database"
+[ "$(in_host psql -XAt "$moved_uri" -c 'SELECT count(*) FROM recent')" = 50 ] || fail "runbook 09: the view did not arrive"
+in_host psql -XAq "$moved_uri" -c "INSERT INTO customers VALUES (251, 'written by the moved app')" \
+    || fail "runbook 09: the app's new role cannot write its tables"
+log "runbook 09: legacy (250 rows, a view) imported into $(jq -r .database <<<"$moved") ($(jq -r .backup.sizeBytes <<<"$imported") B dump); the app's new DATABASE_URL reads and writes it"
 log "runbook 05: rotate the vault's master key, then the internal key pair"
 vault_before=$(in_host sha256sum /etc/berth/vault/vault.key | cut -d' ' -f1)
 rotation=$(rb "curl -s -X POST -H \"Authorization: Bearer \$(/opt/berth/current/bin/berth-token service 60)\" http://127.0.0.1:8082/internal/vault/rotate-key")

@@ -75,6 +75,31 @@ class BackupAndRestoreIT {
     }
 
     @Test
+    void aDatabaseItsServerLostIsRestoredInPlaceWithoutAPreRestoreBackup() throws Exception {
+        // What a host rebuilt after losing its data disk has: the catalog and the role, but no database.
+        AppDb lost = Databases.create("lost");
+        lost.sql("CREATE TABLE notes (id int PRIMARY KEY, body text)", "INSERT INTO notes VALUES (1, 'kept'), (2, 'too')");
+        JsonPath backup = Databases.backupNow(lost.id());
+        assertEquals("completed", backup.getString("status"), backup.prettify());
+        TestInfrastructure.get().postgres().sql("postgres", "DROP DATABASE " + lost.database() + " WITH (FORCE)");
+
+        String job = given().contentType(ContentType.JSON).body(Map.of("backupId", backup.getString("id")))
+                .when().post("/api/databases/" + lost.id() + "/restore").then().statusCode(202).extract().path("id");
+        JsonPath done = Databases.awaitRestore(job);
+        assertEquals("COMPLETED", done.getString("phase"), done.prettify());
+        assertEquals(null, done.getString("preRestoreBackupId"), "nothing to back up first");
+        assertEquals(List.of("1:kept", "2:too"), lost.column("SELECT id || ':' || body FROM notes ORDER BY id"),
+                "back, and the app logs in with its own password");
+        List<String> reasons = given().when().get("/api/databases/" + lost.id() + "/backups").then().statusCode(200)
+                .extract().path("reason");
+        assertFalse(reasons.contains("pre-restore"), "no failed pre-restore backup either: " + reasons);
+        assertEquals("REQUESTED,VERIFYING_CHECKSUM,RECREATING,RESTORING,COMPLETED",
+                TestInfrastructure.get().postgres().sql("berth_backup", "SELECT string_agg(payload->'data'->>'phase', "
+                        + "',' ORDER BY seq) FROM outbox WHERE event_type = 'dev.berth.RestorePhaseChanged' "
+                        + "AND payload->'data'->>'restoreId' = '" + job + "'"));
+    }
+
+    @Test
     void restoreIntoANewDatabaseGivesItItsOwnCredentialsAndOwnership() throws Exception {
         AppDb blog = Databases.create("blog");
         blog.sql("CREATE TABLE posts (id int PRIMARY KEY)", "INSERT INTO posts SELECT generate_series(1, 50)");

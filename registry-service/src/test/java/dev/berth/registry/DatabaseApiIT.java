@@ -105,6 +105,26 @@ class DatabaseApiIT {
     }
 
     @Test
+    void switchingPoolingOnWithoutAPgBouncerIsRefusedAndChangesNothing() {
+        String app = unique("switch");
+        JsonPath created = given().contentType(ContentType.JSON).body(Map.of("app", app)).post("/api/databases").then()
+                .statusCode(201).extract().jsonPath();
+        String id = created.getString("id");
+        String uri = created.getString("connection.uri");
+        given().contentType(ContentType.JSON).body(Map.of("pooled", true)).patch("/api/databases/" + id).then()
+                .statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("this Berth has no PgBouncer"));
+        given().contentType(ContentType.JSON).body(Map.of()).patch("/api/databases/" + id).then()
+                .statusCode(400).contentType("application/problem+json").body("detail", containsString("\"pooled\""));
+        given().contentType(ContentType.JSON).body(Map.of("pooled", false)).patch("/api/databases/" + id).then()
+                .statusCode(200).body("pooled", equalTo(false)).body("handedTo", org.hamcrest.Matchers.nullValue());
+        given().contentType(ContentType.JSON).body(Map.of("pooled", false))
+                .patch("/api/databases/" + UUID.randomUUID()).then().statusCode(404);
+        given().get("/api/databases/" + id + "/credentials").then().statusCode(200).body("pooled", equalTo(false))
+                .body("connection.uri", equalTo(uri));
+    }
+
+    @Test
     void aNameTakenOnTheServerGetsASuffix() {
         String app = unique("taken");
         pg().sql("postgres", "CREATE DATABASE app_" + app);

@@ -3,6 +3,7 @@ package dev.berth.backup.engine;
 import dev.berth.contracts.provisioning.AdminConnection;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -53,6 +54,17 @@ public record DatabaseShape(int tables, long rows) {
             return "the restored copy has about " + rows + " rows, the database had about " + source.rows;
         }
         return null;
+    }
+
+    /** Whether the connection's database is on its server (asked in the server's {@code postgres} database). */
+    public static boolean existsOnServer(AdminConnection conn) throws SQLException {
+        try (Connection c = connect(conn.withDatabase("postgres"));
+                PreparedStatement st = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            st.setString(1, conn.database());
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     static Connection connect(AdminConnection conn) throws SQLException {

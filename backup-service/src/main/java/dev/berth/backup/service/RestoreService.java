@@ -2,6 +2,7 @@ package dev.berth.backup.service;
 
 import dev.berth.backup.client.ProvisionerClient;
 import dev.berth.backup.client.RegistryClient;
+import dev.berth.backup.engine.DatabaseShape;
 import dev.berth.backup.engine.Dumps;
 import dev.berth.backup.domain.Backup;
 import dev.berth.backup.domain.BackupReason;
@@ -22,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
@@ -35,7 +37,8 @@ import org.jboss.logging.Logger;
  * Restores a backup, in place or into a new database, as a job whose phase is persisted after every step.
  * In place: checksum → pre-restore backup → recreate (sessions terminated, dropped, created empty with the same owner
  * and grants) → pg_restore; if the restore fails once the database was emptied, it is rolled back to the pre-restore
- * backup. New: checksum → a new catalogued database with its own credentials (through the registry) → pg_restore
+ * backup. A database its server no longer has (a host rebuilt after losing its data disk) has no pre-restore backup:
+ * it is made again and restored, and a failure leaves it empty. New: checksum → a new catalogued database with its own credentials (through the registry) → pg_restore
  * with everything owned by its role; a failure deletes that database again.
  */
 @ApplicationScoped
@@ -160,7 +163,12 @@ public class RestoreService {
         UUID pre = job.preRestoreBackupId();
         // A job resumed after a crash that had already emptied the database must not back up that half-restored
         // state: it goes straight to recreating and restoring again, with the pre-restore backup it already has.
-        if (!job.phase().touchedTheDatabase()) {
+        if (!job.phase().touchedTheDatabase() && goneFromItsServer(job)) {
+            // Its server lost it (a host rebuilt after losing its data disk): nothing to keep first, nothing to roll
+            // back to. The provisioner makes it again, empty, with its role.
+            LOG.infof("restore %s: database %s is not on its server; restoring without a pre-restore backup",
+                    job.id(), job.databaseId());
+        } else if (!job.phase().touchedTheDatabase()) {
             phase(job, RestorePhase.PRE_RESTORE_BACKUP);
             pre = catalog.enqueue(job.databaseId(), BackupReason.PRE_RESTORE);
             db.preparedQuery("UPDATE restore_jobs SET pre_restore_backup_id = $2 WHERE id = $1")
@@ -183,7 +191,24 @@ public class RestoreService {
             finish(job.id(), RestorePhase.COMPLETED, null);
             LOG.infof("restored backup %s into database %s in place", job.backupId(), target.database());
         } catch (IOException | RuntimeException e) {
-            rollBack(job, pre, message(e));
+            if (pre == null) {
+                finish(job.id(), RestorePhase.FAILED, message(e) + "; the database was not on its server before, and "
+                        + "is left empty");
+            } else {
+                rollBack(job, pre, message(e));
+            }
+        }
+    }
+
+    /** Whether the database is missing from its PostgreSQL server; false when that cannot be told. */
+    private boolean goneFromItsServer(RestoreJob job) {
+        try {
+            AdminConnection conn = provisioner.databaseAdmin(job.databaseId());
+            return conn.postgresql() && !DatabaseShape.existsOnServer(conn);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("restore %s: cannot tell whether the database exists (%s); backing it up first", job.id(),
+                    e.getMessage());
+            return false;
         }
     }
 

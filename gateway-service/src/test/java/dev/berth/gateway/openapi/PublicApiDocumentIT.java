@@ -17,11 +17,16 @@ import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -119,6 +124,37 @@ class PublicApiDocumentIT {
                 assertNotNull(service, op + " is a service route the gateway does not forward");
             }
         }
+    }
+
+    @Test
+    void docsApiMdHasACurlExampleForEveryPublicOperationAndNoneForARouteThatIsGone() throws IOException {
+        String guide = Files.readString(Path.of("..", "docs", "api.md"));
+        // Each operation is a line "`METHOD /api/…` — what it does", followed by its example, up to the next one.
+        Matcher headings = Pattern.compile("(?m)^`((?:GET|POST|PUT|PATCH|DELETE) /api/[^`]*)`").matcher(guide);
+        Map<String, String> sections = new TreeMap<>();
+        String open = null;
+        int from = 0;
+        while (headings.find()) {
+            if (open != null) {
+                sections.put(open, guide.substring(from, headings.start()));
+            }
+            open = headings.group(1);
+            from = headings.end();
+        }
+        if (open != null) {
+            sections.put(open, guide.substring(from));
+        }
+        Set<String> documented = operations(parsed(new ArrayList<>()));
+        Set<String> withoutExample = new TreeSet<>(documented);
+        sections.forEach((op, text) -> {
+            if (text.contains("curl ")) {
+                withoutExample.remove(op);
+            }
+        });
+        assertEquals(Set.of(), withoutExample, "docs/api.md: no `METHOD /path` line with its curl example");
+        Set<String> stale = new TreeSet<>(sections.keySet());
+        stale.removeAll(documented);
+        assertEquals(Set.of(), stale, "docs/api.md describes operations the API does not have");
     }
 
     private static Set<String> operations(OpenAPI api) {

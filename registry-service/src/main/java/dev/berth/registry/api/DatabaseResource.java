@@ -24,6 +24,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -46,6 +47,10 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class DatabaseResource {
 
     public record RotateRequest(String mode, Boolean terminateSessions, Long graceSeconds) {
+    }
+
+    /** What may change on an existing database. */
+    public record ChangeRequest(Boolean pooled) {
     }
 
     @Inject
@@ -178,6 +183,28 @@ public class DatabaseResource {
                         .execute(Tuple.of(actor, id.toString())))
                 .map(found -> DatabaseView.withSecrets(found.database(), found.login(), connectHost(),
                         config.pooler().port()));
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Operation(summary = "Switch PgBouncer on or off for a database",
+            description = "{\"pooled\": true} puts PgBouncer's port in the database's connection strings (the JDBC "
+                    + "URL gets prepareThreshold=0), false takes it out; the role, password and data stay. Apps "
+                    + "deployed through Berth that are bound to it are recreated with the new strings (handedTo / "
+                    + "notHandedTo); others read them at GET …/credentials. 422 where there is no PgBouncer for "
+                    + "the database's instance; 409 while it is not ready.")
+    public Uni<DatabaseView> change(@PathParam("id") UUID id, ChangeRequest request) {
+        if (request == null || request.pooled() == null) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST,
+                    "a JSON body {\"pooled\": true} or {\"pooled\": false} is required");
+        }
+        return service.setPooled(id, request.pooled()).flatMap(switched -> {
+            DatabaseView view = DatabaseView.of(switched.database());
+            if (!switched.changed()) {
+                return Uni.createFrom().item(view);
+            }
+            return handOvers.handOver(switched.database(), switched.login()).map(view::withHandOver);
+        });
     }
 
     @POST

@@ -61,6 +61,11 @@ public class AppDatabaseRepository {
                 .execute(Tuple.of(id, database, role)).replaceWithVoid();
     }
 
+    public Uni<Void> setPooled(UUID id, boolean pooled) {
+        return pool.preparedQuery("UPDATE app_databases SET pooled = $2, updated_at = now() WHERE id = $1")
+                .execute(Tuple.of(id, pooled)).replaceWithVoid();
+    }
+
     public Uni<Void> setStatus(SqlClient sql, UUID id, Status status, String loginRole) {
         return sql.preparedQuery("UPDATE app_databases SET status = $2, login_role = coalesce($3, login_role), "
                         + "updated_at = now() WHERE id = $1")

@@ -201,6 +201,33 @@ public class DatabaseService {
         });
     }
 
+    /**
+     * Switches PgBouncer on or off for an existing database: only its connection strings change (every database of
+     * the default instance can be reached both ways). Answers the database with its login, for the hand-over to the
+     * apps bound to it; {@code changed} is false when it already was as asked.
+     */
+    public Uni<Switched> setPooled(UUID id, boolean pooled) {
+        return get(id).flatMap(db -> {
+            if (db.status() != Status.READY && db.status() != Status.DETACHED) {
+                throw new ProblemException(ProblemType.CONFLICT, "database " + id + " is " + db.status().db()
+                        + "; pooling can be switched once it is ready");
+            }
+            if (pooled) {
+                pooled(db.instanceId(), true); // 422 with the reason where there is no PgBouncer for it
+            }
+            if (db.pooled() == pooled) {
+                return Uni.createFrom().item(new Switched(db, null, false));
+            }
+            return databases.setPooled(id, pooled)
+                    .flatMap(v -> withLogin(id))
+                    .map(found -> new Switched(found.database(), found.login(), true));
+        });
+    }
+
+    /** A database after {@link #setPooled}; {@code login} only when it changed. */
+    public record Switched(AppDatabase database, ProvisionedLogin login, boolean changed) {
+    }
+
     public Uni<WithLogin> rotate(UUID id, String mode, Boolean terminateSessions, Long graceSeconds) {
         return get(id).flatMap(db -> {
             if (db.status() != Status.READY && db.status() != Status.DETACHED) {
