@@ -52,6 +52,39 @@ class ImportIT {
     }
 
     @Test
+    void aDumpFromAnInstalledHostCarriesThePoolerSchemaWhichTheTargetHasAlreadyAndItIsLeftOut() throws Exception {
+        // On an install, every database made from template1 has PgBouncer's lookup schema: a hand-made one too, so its
+        // dump holds CREATE SCHEMA berth_pgbouncer, which the Berth database it is imported into has already.
+        String pooler = "CREATE SCHEMA berth_pgbouncer; CREATE FUNCTION berth_pgbouncer.lookup(u text, OUT usename "
+                + "text, OUT passwd text) RETURNS record LANGUAGE sql SECURITY DEFINER AS "
+                + "'SELECT NULL::text, NULL::text'; REVOKE ALL ON FUNCTION berth_pgbouncer.lookup(text) FROM PUBLIC";
+        PostgresCluster pg = TestInfrastructure.get().postgres();
+        pg.sql("template1", pooler); // as install/lib/pgbouncer.sh does; taken out again below
+        try {
+            AppDb legacy = Databases.create("hostmade");
+            pg.sql(legacy.database(), "CREATE SCHEMA IF NOT EXISTS berth_pgbouncer"); // a warm-pool database predates the template change
+            legacy.sql("CREATE TABLE customers (id int PRIMARY KEY)",
+                    "INSERT INTO customers SELECT generate_series(1, 40)");
+            Path dump = dumpOf(legacy);
+            AppDb target = Databases.create("moved");
+
+            // In place, the database is made again from template1, so it has the schema when the dump is loaded.
+            JsonPath answer = given().contentType("application/octet-stream").body(Files.readAllBytes(dump))
+                    .queryParam("target", "in-place").when().post("/api/databases/" + target.id() + "/imports")
+                    .then().statusCode(202).extract().jsonPath();
+            JsonPath done = Databases.awaitRestore(answer.getString("restore.id"));
+            assertEquals("COMPLETED", done.getString("phase"), done.prettify());
+            assertEquals(List.of("40"), target.column("SELECT count(*) FROM customers"));
+            assertEquals("1", pg.sql(target.database(), "SELECT count(*) FROM pg_proc p JOIN pg_namespace n "
+                    + "ON n.oid = p.pronamespace WHERE n.nspname = 'berth_pgbouncer' AND p.proname = 'lookup'"),
+                    "the target's own lookup function, from the template, once");
+            Files.deleteIfExists(dump);
+        } finally {
+            pg.sql("template1", "DROP SCHEMA berth_pgbouncer CASCADE");
+        }
+    }
+
+    @Test
     void aFileThatIsNotACustomFormatDumpIsRefusedAndLeavesNothing() throws Exception {
         AppDb shop = Databases.create("shopimp");
         shop.sql("CREATE TABLE kept (id int)", "INSERT INTO kept VALUES (1)");

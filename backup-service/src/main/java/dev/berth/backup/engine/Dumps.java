@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -92,13 +93,60 @@ public class Dumps {
                 if (ownership == Ownership.TARGET_OWNER) {
                     args.add("--role=" + target.ownerRole());
                 }
-                args.add(file.toString());
-                ToolRun.check("pg_restore", pg.command("pg_restore", target, args));
+                Path list = withoutPoolerSchema(file);
+                try {
+                    if (list != null) {
+                        args.add("--use-list=" + list);
+                    }
+                    args.add(file.toString());
+                    ToolRun.check("pg_restore", pg.command("pg_restore", target, args));
+                } finally {
+                    if (list != null) {
+                        Files.deleteIfExists(list);
+                    }
+                }
             }
             case "mariadb", "mysql" -> mariadb.restore(file, target);
             case "redis" -> redis.restore(file, target);
             default -> throw unsupported(target.engine());
         }
+    }
+
+    /**
+     * A dump made elsewhere on an installed host (an imported one) may hold the pooler's schema, which the target has
+     * already: then a table of contents without it, for {@code pg_restore --use-list} (pg_restore 15 has no
+     * --exclude-schema). Null when the dump has none of it.
+     */
+    Path withoutPoolerSchema(Path file) throws IOException {
+        Path listing = Files.createTempFile("berth-toc-", ".list");
+        try {
+            ToolRun.check("pg_restore", new ProcessBuilder(List.of(pg.tool("pg_restore").toString(), "--list",
+                    file.toString())).redirectOutput(listing.toFile()));
+            List<String> lines = Files.readAllLines(listing);
+            List<String> kept = lines.stream().filter(line -> !inPoolerSchema(line)).toList();
+            if (kept.size() == lines.size()) {
+                return null;
+            }
+            Files.write(listing, kept);
+            Path result = listing;
+            listing = null;
+            return result;
+        } finally {
+            if (listing != null) {
+                Files.deleteIfExists(listing);
+            }
+        }
+    }
+
+    /**
+     * A table-of-contents entry of the pooler's schema: {@code 5; 2615 16385 SCHEMA - berth_pgbouncer postgres},
+     * {@code 220; 1255 16386 FUNCTION berth_pgbouncer lookup(text) postgres}, and their ACL and COMMENT entries.
+     */
+    static boolean inPoolerSchema(String tocLine) {
+        if (tocLine.startsWith(";") || tocLine.isBlank()) {
+            return false;
+        }
+        return (" " + tocLine + " ").contains(" " + POOLER_SCHEMA + " ");
     }
 
     /** Tables and rows (keys, for Redis) of a live database, or of a copy just restored ({@code fresh}). */
