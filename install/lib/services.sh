@@ -28,11 +28,13 @@ source_version() {
     sed -n 's:^  <version>\(.*\)</version>:\1:p' "$1/pom.xml" | head -1
 }
 
-# The release a source tree holds: its version and a hash of what was built (two builds of one SNAPSHOT differ).
+# The release a source tree holds: its version and a hash of what was built (two builds of one SNAPSHOT differ) and
+# of the scripts and units it ships (a fix to restore-host.sh alone is a new release too).
 release_id() {
     local src=$1 hash
     hash=$( { find "$src"/*-service/target/quarkus-app -type f -name '*.jar' 2>/dev/null
-              find "$src"/*-service/target -maxdepth 1 -type f -name '*-runner' 2>/dev/null; } \
+              find "$src"/*-service/target -maxdepth 1 -type f -name '*-runner' 2>/dev/null
+              find "$src/install" "$src/deploy" -type f 2>/dev/null; } \
         | sort | xargs -r sha256sum | awk '{print $1}' | sha256sum | cut -c1-8)
     echo "$(source_version "$src")-$hash"
 }
