@@ -102,7 +102,7 @@ done
 
 say "step 3/3: reconciliation"
 report=$(api -X POST "$registry/api/reconciliation")
-echo "reconciler: $(jq -c 'with_entries(select(.value | type == "array" and length > 0) | .value |= length)' <<<"$report")"
+echo "reconciler: $(jq -c '[.instances[] | {instance: .instanceName, status, missingDatabases: (.missingDatabases // [] | length), missingRoles: (.missingRoles // [] | length), unknownDatabases: (.unknownDatabases // [] | length)}]' <<<"$report")"
 "$BERTH_SRC/install/catalog-backup.sh" >/dev/null
 say "restored $restored database(s), $skipped already there, ${#failed[@]} failed"
 if [ ${#failed[@]} -gt 0 ]; then
