@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -61,7 +62,8 @@ class AdoptionIT {
             String instanceId = given().contentType(ContentType.JSON)
                     .body(Map.of("adminUser", "postgres", "adminPassword", password))
                     .when().post("/api/instances/adopt/" + containerId)
-                    .then().statusCode(201).extract().path("id");
+                    .then().statusCode(201).body("name", equalTo(name)).body("port", equalTo(port))
+                    .body("status", equalTo("ready")).body("$", not(hasKey("adminPassword"))).extract().path("id");
             given().get("/api/instances/detect").then().body("containerId", not(hasItem(containerId)));
 
             // The adopted instance serves app databases like any other.

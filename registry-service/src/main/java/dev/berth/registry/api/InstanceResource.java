@@ -182,11 +182,11 @@ public class InstanceResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Adopt a database container as an instance",
             description = "Connects with the given admin credentials first; 422 with the reason when they do not "
-                    + "work, 501 for engines without a driver yet.")
+                    + "work, 501 for engines without a driver yet. 201 with the instance as GET shows it.")
     public Uni<Response> adopt(@PathParam("containerId") String containerId,
             Adoption.AdoptRequest request) {
-        return adoption.adopt(containerId, request).map(id -> Response.created(URI.create("/api/instances/" + id))
-                .entity(Map.of("id", id)).build());
+        return adoption.adopt(containerId, request).flatMap(id -> view(id).map(instance -> Response
+                .created(URI.create("/api/instances/" + id)).entity(instance).build()));
     }
 
     @DELETE
