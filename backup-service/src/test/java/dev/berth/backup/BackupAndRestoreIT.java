@@ -66,9 +66,7 @@ class BackupAndRestoreIT {
 
         // Each phase was announced, in order, so a page can follow the restore; and the backup announced its start.
         assertEquals("REQUESTED,VERIFYING_CHECKSUM,PRE_RESTORE_BACKUP,RECREATING,RESTORING,COMPLETED",
-                TestInfrastructure.get().postgres().sql("berth_backup", "SELECT string_agg(payload->'data'->>'phase', "
-                        + "',' ORDER BY seq) FROM outbox WHERE event_type = 'dev.berth.RestorePhaseChanged' "
-                        + "AND payload->'data'->>'restoreId' = '" + job + "'"));
+                phasesAnnounced(job));
         assertEquals("1", TestInfrastructure.get().postgres().sql("berth_backup", "SELECT count(*) FROM outbox "
                 + "WHERE event_type = 'dev.berth.BackupStarted' AND payload->'data'->>'backupId' = '"
                 + backup.getString("id") + "'"));
@@ -94,9 +92,14 @@ class BackupAndRestoreIT {
                 .extract().path("reason");
         assertFalse(reasons.contains("pre-restore"), "no failed pre-restore backup either: " + reasons);
         assertEquals("REQUESTED,VERIFYING_CHECKSUM,RECREATING,RESTORING,COMPLETED",
-                TestInfrastructure.get().postgres().sql("berth_backup", "SELECT string_agg(payload->'data'->>'phase', "
-                        + "',' ORDER BY seq) FROM outbox WHERE event_type = 'dev.berth.RestorePhaseChanged' "
-                        + "AND payload->'data'->>'restoreId' = '" + job + "'"));
+                phasesAnnounced(job));
+    }
+
+    /** The phases a restore announced through the outbox, in order, comma-separated. */
+    private static String phasesAnnounced(String job) {
+        return TestInfrastructure.get().postgres().sql("berth_backup", "SELECT string_agg(payload->'data'->>'phase', "
+                + "',' ORDER BY seq) FROM outbox WHERE event_type = 'dev.berth.RestorePhaseChanged' "
+                + "AND payload->'data'->>'restoreId' = '" + job + "'");
     }
 
     @Test
