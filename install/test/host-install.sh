@@ -3,7 +3,8 @@
 # (localhost/berth/host:bookworm, install/test/host-image.sh), with a loop device as its data disk:
 #   install → every unit active, health UP → a database made through the API and reached through PgBouncer →
 #   a service killed with SIGKILL comes back → the container rebooted, everything back, the data too →
-#   a second install changes nothing → an upgrade, and a broken upgrade rolled back → uninstall keeps the data.
+#   a second install changes nothing → an upgrade, and a broken upgrade rolled back → uninstall keeps the data →
+#   the data disk lost and the host restored (runbook 04) → runbooks 03, 06, 09, 05 → uninstall --purge, a fresh install.
 # Not exercised here: the host's own Podman inside the container (no nested containers: --no-podman), the RHEL path
 # (dry run only, in dry-run.bats), a real second disk (a loop device stands in for it).
 #
@@ -357,4 +358,27 @@ old_session=$(in_host curl -s -o /dev/null -w '%{http_code}' -H "Authorization: 
 [ "$(rb "curl -s -H \"Authorization: Bearer \$TOKEN\" http://127.0.0.1:8081/api/databases/$db_id" | jq -r .app)" = shop ] \
     || fail "runbook 05: a token from the new key is not accepted"
 log "runbook 05: new key pair in use; a session signed with the old one gets 401, people sign in again"
+log "uninstall --purge, then a fresh install on the clean host"
+if in_host /src/install/uninstall.sh --purge </dev/null >"$WORK/purge-refused.out" 2>&1; then
+    fail "--purge ran without a terminal and without --yes"
+fi
+grep -q 'run it on a terminal, or add --yes' "$WORK/purge-refused.out" || { cat "$WORK/purge-refused.out"; fail "no clear refusal"; }
+in_host systemctl is-active --quiet berth@registry || fail "a refused --purge stopped Berth"
+in_host /src/install/uninstall.sh --purge --yes >"$WORK/purge.out" 2>&1 || { cat "$WORK/purge.out"; fail "uninstall --purge failed"; }
+[ -z "$(in_host pg_lsclusters -h | awk '$2 == "berth"')" ] || fail "--purge left the berth cluster"
+for gone in /etc/berth /var/backups/berth /opt/berth /var/lib/berth/postgresql /var/lib/berth/kafka /etc/systemd/system/berth@.service; do
+    in_host test ! -e "$gone" || fail "--purge left $gone"
+done
+for user in berth berth-kafka; do
+    if in_host getent passwd "$user" >/dev/null; then fail "--purge left the user $user"; fi
+done
+if in_host systemctl is-active --quiet pgbouncer; then fail "--purge left PgBouncer running"; fi
+if in_host ss -Htln | grep -qE ':(5432|6432|8080|9092) '; then in_host ss -Htln; fail "something still listens after --purge"; fi
+in_host env BERTH_DISK_SCOPE=/dev/none /src/install/install.sh --yes --no-podman --single-disk >"$WORK/fresh.out" 2>&1 \
+    || { cat "$WORK/fresh.out"; fail "an install after --purge failed"; }
+fresh=$(sed -n 's/^First sign-in: user admin, password //p' "$WORK/fresh.out")
+[ -n "$fresh" ] && [ "$fresh" != "$password" ] || fail "the install after --purge did not start afresh with a new admin"
+[ "$(in_host curl -fsS -X POST -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$fresh\"}" \
+    http://127.0.0.1:8080/api/auth/login | jq -r '.token | length > 20')" = true ] || fail "the new admin cannot sign in"
+log "--purge: refused without a terminal or --yes; then cluster, data, keys, backups, units and users gone, nothing listening; a new install starts afresh"
 log "PASSED"
