@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Dumps what a restored host needs before any app database can be restored: Berth's four catalogs (which databases
 # exist, the vault's sealed secrets, the backup records, users and keys of the gateway) and the globals (roles with
-# their password verifiers), into /var/backups/berth/catalogs/<time>/ (0600 berth) on the boot disk, with the cluster's system identifier
-# (cluster-id: restore-host.sh tells a lost cluster's dumps by it). Keeps the newest BERTH_CATALOG_KEEP (48). Run
-# hourly by berth-catalog-backup.timer, at the end of an install, and before an upgrade.
+# their password verifiers), into /var/backups/berth/catalogs/<time>/ (0600 berth) on the boot disk, with the
+# cluster's system identifier (cluster-id: restore-host.sh tells a lost cluster's dumps by it). Keeps the newest
+# BERTH_CATALOG_KEEP (48). Run hourly by berth-catalog-backup.timer, at the end of an install, and before an upgrade.
 #
 # Usage: catalog-backup.sh [DIR]      (as root; DIR: where to write this one, default a new dated directory)
 set -euo pipefail
-root=/var/backups/berth/catalogs
+# shellcheck source=lib/catalogs.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/catalogs.sh"
+root=$BERTH_CATALOG_ROOT
 dir=${1:-$root/$(date -u +%Y%m%dT%H%M%SZ)}
 port=${BERTH_PG_PORT:-5432}
 install -d -m 0700 -o berth -g berth /var/backups/berth "$root" "$dir"
 runuser -u postgres -- pg_dumpall -p "$port" --globals-only >"$dir/globals.sql"
-runuser -u postgres -- psql -X -A -t -p "$port" -d postgres -c 'SELECT system_identifier FROM pg_control_system()' \
-    >"$dir/cluster-id"
+cluster_id >"$dir/cluster-id"
 for svc in registry provisioner backup gateway; do
     runuser -u postgres -- pg_dump -p "$port" --format=custom "berth_$svc" >"$dir/berth_$svc.dump"
 done

@@ -20,6 +20,8 @@ BERTH_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$BERTH_SRC/install/lib/token.sh"
 # shellcheck source=lib/services.sh
 . "$BERTH_SRC/install/lib/services.sh"
+# shellcheck source=lib/postgres.sh
+. "$BERTH_SRC/install/lib/postgres.sh"
 # shellcheck source=lib/catalogs.sh
 . "$BERTH_SRC/install/lib/catalogs.sh"
 
@@ -36,8 +38,6 @@ done
 [ "$(id -u)" = 0 ] || die "run as root: sudo $0"
 start_log "${BERTH_LOG_DIR:-/var/log/berth}/restore-host-$(date -u +%Y%m%dT%H%M%SZ).log"
 [ -L "$BERTH_OPT/current" ] || die "Berth is not installed here: run install/install.sh with the new disk first"
-port=${BERTH_PG_PORT:-5432}
-psql_local() { runuser -u postgres -- psql -X -A -t -v ON_ERROR_STOP=1 -p "$port" "$@"; }
 
 current=$(cluster_id) || die "the local PostgreSQL does not answer: run install/install.sh with the new disk first"
 if [ -z "$dir" ]; then
@@ -59,7 +59,7 @@ say "step 1/3: globals and catalogs"
 for svc in "${BERTH_SERVICES[@]}"; do systemctl stop "berth@$svc.service"; done
 # Roles the new cluster has already (postgres, Berth's own) answer "already exists"; their ALTER ROLE lines still
 # apply. Any other error is shown.
-errors=$(runuser -u postgres -- psql -X -q -p "$port" -d postgres -f - <"$dir/globals.sql" 2>&1 >/dev/null \
+errors=$(runuser -u postgres -- psql -X -q -p "$BERTH_PG_PORT" -d postgres -f - <"$dir/globals.sql" 2>&1 >/dev/null \
     | grep -v 'already exists' || true)
 [ -z "$errors" ] || warn "globals: $errors"
 restore_catalogs "$dir"
@@ -68,27 +68,26 @@ await_services "${BERTH_START_TIMEOUT:-240}" || die "the services are not ready 
 
 say "step 2/3: app databases, each from its newest completed backup"
 TOKEN=$(mint_token /etc/berth/keys/internal-private.pem admin 3600)
-api() { curl -fsS --max-time 30 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"; }
 registry=http://127.0.0.1:$(service_port registry)
 backups=http://127.0.0.1:$(service_port backup)
 restored=0 skipped=0 failed=()
 page=0
 while :; do
-    listing=$(api "$registry/api/databases?instance=$DEFAULT_INSTANCE&page=$page&size=200")
+    listing=$(service_api "$registry/api/databases?instance=$DEFAULT_INSTANCE&page=$page&size=200")
     while IFS=$'\t' read -r id name; do
         [ -n "$id" ] || continue
-        if [ "$(psql_local -d postgres -v name="$name" <<<"SELECT count(*) FROM pg_database WHERE datname = :'name'")" = 1 ]; then
+        if [ "$(psql_admin -A -t -d postgres -v name="$name" <<<"SELECT count(*) FROM pg_database WHERE datname = :'name'")" = 1 ]; then
             skipped=$((skipped + 1))
             continue
         fi
-        backup=$(api "$backups/api/databases/$id/backups" \
+        backup=$(service_api "$backups/api/databases/$id/backups" \
             | jq -r '[.[] | select(.status == "completed")][0].id // empty')
         if [ -z "$backup" ]; then
             failed+=("$name: no completed backup")
             continue
         fi
-        job=$(api -X POST -d "{\"backupId\":\"$backup\"}" "$backups/api/databases/$id/restore" | jq -r .id)
-        phase=$(api --max-time 620 "$backups/api/restores/$job?waitSeconds=600" | jq -r '.phase + " " + (.error // "")')
+        job=$(service_api -X POST -d "{\"backupId\":\"$backup\"}" "$backups/api/databases/$id/restore" | jq -r .id)
+        phase=$(service_api --max-time 620 "$backups/api/restores/$job?waitSeconds=600" | jq -r '.phase + " " + (.error // "")')
         if [ "${phase%% *}" = COMPLETED ]; then
             echo "restored $name from backup $backup"
             restored=$((restored + 1))
@@ -101,7 +100,7 @@ while :; do
 done
 
 say "step 3/3: reconciliation"
-report=$(api -X POST "$registry/api/reconciliation")
+report=$(service_api -X POST "$registry/api/reconciliation")
 echo "reconciler: $(jq -c '[.instances[] | {instance: .instanceName, status, missingDatabases: (.missingDatabases // [] | length), missingRoles: (.missingRoles // [] | length), unknownDatabases: (.unknownDatabases // [] | length)}]' <<<"$report")"
 "$BERTH_SRC/install/catalog-backup.sh" >/dev/null
 say "restored $restored database(s), $skipped already there, ${#failed[@]} failed"

@@ -43,9 +43,6 @@ new_release=$(release_id "$BERTH_SRC")
 say "upgrade: $(basename "$previous") → $new_release"
 confirm "Upgrade Berth to $new_release (backups first; automatic rollback if it is not healthy)?" || die "not upgrading"
 
-api() {
-    curl -fsS --max-time 30 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"
-}
 restart_all() {
     local svc
     for svc in "${BERTH_SERVICES[@]}"; do act systemctl restart "berth@$svc.service"; done
@@ -60,11 +57,11 @@ else
     install -d -m 0700 -o berth -g berth "$dir"
     TOKEN=$(mint_token /etc/berth/keys/internal-private.pem admin 3600)
     # The registry and the backup service directly (an internal token; the gateway takes people's sessions).
-    ids=$(api "http://127.0.0.1:$(service_port registry)/api/databases?size=500" | jq -r '.items[] | select(.status == "ready") | .id')
+    ids=$(service_api "http://127.0.0.1:$(service_port registry)/api/databases?size=500" | jq -r '.items[] | select(.status == "ready") | .id')
     for id in $ids; do
-        backup=$(api -X POST "http://127.0.0.1:$(service_port backup)/api/databases/$id/backups?reason=manual" | jq -r .id)
+        backup=$(service_api -X POST "http://127.0.0.1:$(service_port backup)/api/databases/$id/backups?reason=manual" | jq -r .id)
         # The record (Accept: JSON), once the backup has finished (it waits up to 600 s).
-        state=$(api --max-time 620 -H 'Accept: application/json' \
+        state=$(service_api --max-time 620 -H 'Accept: application/json' \
             "http://127.0.0.1:$(service_port backup)/api/databases/$id/backups/$backup?waitSeconds=600" | jq -r .status)
         [ "$state" = completed ] || die "the backup of database $id ended $state: not upgrading (nothing else was changed)"
         echo "backed up database $id (backup $backup)"

@@ -216,6 +216,11 @@ setup_services() {
     ensure_running berth-catalog-backup.timer
 }
 
+# Calls a service directly with the internal token in $TOKEN (mint_token): the scripts' way to the APIs.
+service_api() {
+    curl -fsS --max-time 30 -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$@"
+}
+
 # Waits up to SECONDS for every service's readiness check; prints each one's outcome.
 await_services() {
     local urls=() svc

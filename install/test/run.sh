@@ -7,7 +7,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 echo "== shellcheck"
 shellcheck -x install/install.sh install/upgrade.sh install/uninstall.sh install/test/host-image.sh \
-    install/test/host-install.sh install/test/run.sh install/catalog-backup.sh deploy/systemd/berth-service \
+    install/test/host-install.sh install/test/run.sh install/catalog-backup.sh install/restore-host.sh \
+    deploy/systemd/berth-service \
     deploy/podman/service.sh
 echo "== bats: disks, dry runs"
 bats install/test/disks.bats install/test/dry-run.bats

@@ -119,6 +119,7 @@ public class Dumps {
      */
     Path withoutPoolerSchema(Path file) throws IOException {
         Path listing = Files.createTempFile("berth-toc-", ".list");
+        boolean handedBack = false;
         try {
             ToolRun.check("pg_restore", new ProcessBuilder(List.of(pg.tool("pg_restore").toString(), "--list",
                     file.toString())).redirectOutput(listing.toFile()));
@@ -128,11 +129,10 @@ public class Dumps {
                 return null;
             }
             Files.write(listing, kept);
-            Path result = listing;
-            listing = null;
-            return result;
+            handedBack = true;
+            return listing;
         } finally {
-            if (listing != null) {
+            if (!handedBack) {
                 Files.deleteIfExists(listing);
             }
         }

@@ -38,8 +38,9 @@ import org.jboss.logging.Logger;
  * In place: checksum → pre-restore backup → recreate (sessions terminated, dropped, created empty with the same owner
  * and grants) → pg_restore; if the restore fails once the database was emptied, it is rolled back to the pre-restore
  * backup. A database its server no longer has (a host rebuilt after losing its data disk) has no pre-restore backup:
- * it is made again and restored, and a failure leaves it empty. New: checksum → a new catalogued database with its own credentials (through the registry) → pg_restore
- * with everything owned by its role; a failure deletes that database again.
+ * it is made again and restored, and a failure leaves it empty. New: checksum → a new catalogued database with its
+ * own credentials (through the registry) → pg_restore with everything owned by its role; a failure deletes that
+ * database again.
  */
 @ApplicationScoped
 public class RestoreService {
