@@ -13,26 +13,11 @@
 
 BERTH_POOLER_PORT=${BERTH_POOLER_PORT:-6432}
 # Databases whose lookup function carries another comment get this version (a rerun after an upgrade of Berth).
-BERTH_LOOKUP_VERSION='berth-pgbouncer-lookup v2'
+BERTH_LOOKUP_VERSION=$(sed -n "s/^COMMENT ON FUNCTION .* IS '\(.*\)';\$/\1/p" "$BERTH_SRC/deploy/pgbouncer/lookup.sql")
 
 
 pooler_function_sql() {
-    cat <<'EOF'
-CREATE SCHEMA IF NOT EXISTS berth_pgbouncer;
-REVOKE ALL ON SCHEMA berth_pgbouncer FROM PUBLIC;
-GRANT USAGE ON SCHEMA berth_pgbouncer TO berth_pgbouncer;
-DROP FUNCTION IF EXISTS berth_pgbouncer.lookup(text);
--- No row for anyone else: superusers, roles that cannot log in, and Berth's own roles (the services' and the admin).
-CREATE FUNCTION berth_pgbouncer.lookup(p_user text) RETURNS TABLE (usename text, passwd text)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS
-$$ SELECT rolname::text, rolpassword FROM pg_authid
-   WHERE rolname = p_user AND rolcanlogin AND NOT rolsuper
-     AND rolname NOT IN ('berth_registry', 'berth_provisioner', 'berth_backup', 'berth_gateway', 'berth_admin',
-                         'berth_pgbouncer', 'berth_pgbouncer_stats') $$;
-REVOKE ALL ON FUNCTION berth_pgbouncer.lookup(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION berth_pgbouncer.lookup(text) TO berth_pgbouncer;
-COMMENT ON FUNCTION berth_pgbouncer.lookup(text) IS 'berth-pgbouncer-lookup v2';
-EOF
+    cat "$BERTH_SRC/deploy/pgbouncer/lookup.sql"
 }
 
 pgbouncer_ini() {

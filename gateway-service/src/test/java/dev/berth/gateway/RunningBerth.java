@@ -29,6 +29,19 @@ public final class RunningBerth implements AutoCloseable {
     }
 
     public static RunningBerth up() {
+        return up(Map.of());
+    }
+
+    /**
+     * With {@code withPooler}, PgBouncer fronts the embedded PostgreSQL ({@code BERTH_POOLER=1}) on a port of its
+     * own, as a user gets it with {@code BERTH_POOLER=1 ./berth up}.
+     */
+    public static RunningBerth up(boolean withPooler) {
+        return up(withPooler ? Map.of("BERTH_POOLER", "1", "BERTH_POOLER_PORT", String.valueOf(FreePorts.next()))
+                : Map.of());
+    }
+
+    private static RunningBerth up(Map<String, String> extra) {
         Path home;
         try {
             home = Files.createTempDirectory(Path.of("/tmp"), "berth-run-");
@@ -49,6 +62,7 @@ public final class RunningBerth implements AutoCloseable {
             kafka = FreePorts.next();
         }
         berth.env.put("BERTH_KAFKA_PORT", String.valueOf(kafka));
+        berth.env.putAll(extra);
         Commands.Result up = berth.run(300, "up");
         assertEquals(0, up.exitCode(), up.output());
         assertTrue(up.output().contains("Berth is up."), up.output());
@@ -69,6 +83,11 @@ public final class RunningBerth implements AutoCloseable {
 
     public String pgPort() {
         return env.get("BERTH_PG_PORT");
+    }
+
+    /** PgBouncer's port, when this run has one. */
+    public String poolerPort() {
+        return env.get("BERTH_POOLER_PORT");
     }
 
     /** The first administrator's generated password. */

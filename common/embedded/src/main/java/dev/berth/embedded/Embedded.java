@@ -17,8 +17,11 @@ import java.util.Map;
  * which Quarkus reads from the service's working directory; passwords never go on a command line.
  *
  * <pre>
- * java -cp ... dev.berth.embedded.Embedded up|down|status --home DIR [--pg-port N] [--kafka-port N]
+ * java -cp ... dev.berth.embedded.Embedded up|down|status --home DIR [--pg-port N] [--kafka-port N] [--pooler-port N]
  * </pre>
+ *
+ * With {@code --pooler-port} (the script's {@code BERTH_POOLER=1}) PgBouncer fronts the cluster ({@link EmbeddedPooler})
+ * and the registry and provisioner are told its port; without it a PgBouncer left from an earlier run is stopped.
  */
 public final class Embedded {
 
@@ -27,11 +30,20 @@ public final class Embedded {
     private final Path home;
     private final PostgresCluster postgres;
     private final KafkaBroker kafka;
+    private final EmbeddedPooler pooler;
+    private final boolean pooled;
 
     Embedded(Path home, int pgPort, int kafkaPort, int controllerPort) {
+        this(home, pgPort, kafkaPort, controllerPort, 0);
+    }
+
+    /** @param poolerPort PgBouncer's port, or 0 for none */
+    Embedded(Path home, int pgPort, int kafkaPort, int controllerPort, int poolerPort) {
         this.home = home.toAbsolutePath();
         this.postgres = new PostgresCluster(this.home.resolve("postgres"), pgPort, true);
         this.kafka = new KafkaBroker(this.home.resolve("kafka"), KafkaBroker.defaultLibs(), kafkaPort, controllerPort);
+        this.pooler = new EmbeddedPooler(this.home.resolve("pgbouncer"), poolerPort, postgres);
+        this.pooled = poolerPort > 0;
     }
 
     public static void main(String[] args) throws IOException {
@@ -63,7 +75,8 @@ public final class Embedded {
         Path home = Path.of(options.getOrDefault("home", System.getProperty("user.home") + "/.local/share/berth"));
         int pgPort = Integer.parseInt(options.getOrDefault("pg-port", "15432"));
         int kafkaPort = Integer.parseInt(options.getOrDefault("kafka-port", "19092"));
-        Embedded embedded = new Embedded(home, pgPort, kafkaPort, kafkaPort + 1);
+        int poolerPort = Integer.parseInt(options.getOrDefault("pooler-port", "0"));
+        Embedded embedded = new Embedded(home, pgPort, kafkaPort, kafkaPort + 1, poolerPort);
         try {
             switch (args[0]) {
                 case "up" -> embedded.up();
@@ -90,6 +103,13 @@ public final class Embedded {
         for (String service : SERVICES) {
             prepareService(service);
         }
+        if (pooled) {
+            pooler.start(secret(EmbeddedPooler.STATS_USER));
+            System.out.println("pgbouncer: running on 127.0.0.1:" + pooler.port() + " (transaction pooling)");
+        } else if (pooler.isRunning()) {
+            pooler.stop();
+            System.out.println("pgbouncer: stopped (BERTH_POOLER is not set)");
+        }
         if (!kafka.isRunning()) {
             if (FreePorts.inUse(kafka.port())) {
                 throw new IllegalStateException("port " + kafka.port() + " is taken; set BERTH_KAFKA_PORT");
@@ -105,6 +125,10 @@ public final class Embedded {
     }
 
     public void down() {
+        if (pooler.isRunning()) {
+            pooler.stop();
+            System.out.println("pgbouncer: stopped");
+        }
         kafka.stop();
         System.out.println("kafka: stopped");
         postgres.stop();
@@ -116,23 +140,32 @@ public final class Embedded {
         boolean broker = kafka.isRunning();
         System.out.println("postgres: " + (pg ? "running on 127.0.0.1:" + postgres.port() : "stopped"));
         System.out.println("kafka: " + (broker ? "running on " + kafka.bootstrapServers() : "stopped"));
-        return pg && broker;
+        boolean bouncer = !pooled || pooler.isRunning();
+        if (pooled || pooler.isRunning()) {
+            System.out.println("pgbouncer: " + (pooler.isRunning() ? "running" : "stopped"));
+        }
+        return pg && broker && bouncer;
+    }
+
+    /** A generated password kept in {@code secrets/NAME.password} (0600), made on first use. */
+    private String secret(String name) throws IOException {
+        Path secrets = home.resolve("secrets");
+        Files.createDirectories(secrets);
+        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
+        Path passwordFile = secrets.resolve(name + ".password");
+        if (Files.exists(passwordFile)) {
+            return Files.readString(passwordFile).strip();
+        }
+        String password = PostgresCluster.randomSecret();
+        writePrivate(passwordFile, password + "\n");
+        return password;
     }
 
     /** Role {@code berth_<service>} owning database {@code berth_<service>}; password kept in secrets/ (0600). */
     private void prepareService(String service) throws IOException {
         String name = "berth_" + service;
         Path secrets = home.resolve("secrets");
-        Files.createDirectories(secrets);
-        Files.setPosixFilePermissions(secrets, PosixFilePermissions.fromString("rwx------"));
-        Path passwordFile = secrets.resolve(name + ".password");
-        String password;
-        if (Files.exists(passwordFile)) {
-            password = Files.readString(passwordFile).strip();
-        } else {
-            password = PostgresCluster.randomSecret();
-            writePrivate(passwordFile, password + "\n");
-        }
+        String password = secret(name);
         postgres.ensureLoginRole(name, password);
         postgres.ensureDatabase(name, name);
         Path runDir = home.resolve("run").resolve(service);
@@ -147,7 +180,17 @@ public final class Embedded {
                 "BERTH_INSTANCE_HOST=" + postgres.host(),
                 "BERTH_INSTANCE_PORT=" + postgres.port(),
                 "BERTH_KEYS_DIR=" + home.resolve("keys"),
-                "") + instanceAdmin(service, secrets));
+                "") + poolerSettings(service) + instanceAdmin(service, secrets));
+    }
+
+    /** PgBouncer's port for the registry (connection strings) and the provisioner (grants, statistics). */
+    private String poolerSettings(String service) throws IOException {
+        if (!pooled || !("registry".equals(service) || "provisioner".equals(service))) {
+            return "";
+        }
+        String port = "BERTH_POOLER_PORT=" + pooler.port() + "\n";
+        return "registry".equals(service) ? port
+                : port + "BERTH_POOLER_STATS_PASSWORD=" + secret(EmbeddedPooler.STATS_USER) + "\n";
     }
 
     /**
@@ -193,7 +236,7 @@ public final class Embedded {
     }
 
     private static void usage() {
-        System.err.println("usage: Embedded up|down|status --home DIR [--pg-port N] [--kafka-port N]\n"
+        System.err.println("usage: Embedded up|down|status --home DIR [--pg-port N] [--kafka-port N] [--pooler-port N]\n"
                 + "       Embedded await-ready TIMEOUT_SECONDS NAME=URL...\n"
                 + "       Embedded probe URL\n"
                 + "       Embedded keys DIR\n"

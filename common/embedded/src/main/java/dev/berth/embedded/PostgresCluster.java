@@ -189,6 +189,7 @@ public final class PostgresCluster {
                 # Written by Berth at every start (PostgresCluster): edits here are replaced.
                 # TYPE  DATABASE  USER      ADDRESS  METHOD
                 local   all       postgres           peer map=berth
+                local   all       berth_pgbouncer    peer map=berth
                 local   all       all                scram-sha-256
                 host    all       all       127.0.0.1/32  scram-sha-256
                 host    all       all       ::1/128       scram-sha-256
@@ -197,8 +198,10 @@ public final class PostgresCluster {
         for (String subnet : CONTAINER_SUBNETS) {
             hba.append("host    all       all       ").append(subnet).append("  scram-sha-256\n");
         }
+        // PgBouncer (EmbeddedPooler) runs as that OS user too and looks up app logins as berth_pgbouncer.
         String ident = "# Written by Berth: only the OS user that runs the cluster is superuser postgres by peer.\n"
-                + "berth  " + osUser + "  " + ADMIN_USER + "\n";
+                + "berth  " + osUser + "  " + ADMIN_USER + "\n"
+                + "berth  " + osUser + "  berth_pgbouncer\n";
         boolean changed = replaceIfDifferent(dataDir().resolve("pg_hba.conf"), hba.toString());
         return replaceIfDifferent(dataDir().resolve("pg_ident.conf"), ident) || changed;
     }

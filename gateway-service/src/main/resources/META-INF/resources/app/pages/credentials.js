@@ -8,13 +8,16 @@ const PLACEHOLDER = '<password>';
 /** The formats for a database without its password (what anyone who may read it sees). */
 export function withoutPassword(db) {
   const host = db.instance?.host || 'host';
-  const port = db.instance?.port || 5432;
+  // A pooled database is reached through PgBouncer; transaction pooling cannot keep server-side prepared statements.
+  const pooled = db.pooled && db.instance?.poolerPort;
+  const port = pooled ? db.instance.poolerPort : db.instance?.port || 5432;
   const user = encodeURIComponent(db.username || db.role || 'user');
   const name = encodeURIComponent(db.database);
   const ssl = db.sslmode || 'prefer';
   return {
     uri: `postgresql://${user}:${PLACEHOLDER}@${host}:${port}/${name}?sslmode=${ssl}`,
-    jdbc: `jdbc:postgresql://${host}:${port}/${name}?user=${user}&password=${PLACEHOLDER}&sslmode=${ssl}`,
+    jdbc: `jdbc:postgresql://${host}:${port}/${name}?user=${user}&password=${PLACEHOLDER}&sslmode=${ssl}${pooled
+      ? '&prepareThreshold=0' : ''}`,
     libpq: `host=${host} port=${port} dbname=${db.database} user=${db.username || db.role} password=${PLACEHOLDER} sslmode=${ssl}`,
     env: null,
   };

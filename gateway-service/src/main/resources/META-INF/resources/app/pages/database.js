@@ -3,7 +3,7 @@
 import { html, nothing } from 'lit';
 import { BerthElement, bytes, confirmDialog, duration, status, timeTag } from '../ui.js';
 import { session } from '../session.js';
-import { del, download, get, post } from '../api.js';
+import { del, download, get, patch, post } from '../api.js';
 import { withoutPassword } from './credentials.js';
 import { allPages } from './databases.js';
 import { restoreSeen } from '../events.js';
@@ -181,6 +181,30 @@ class DatabaseDetails extends BerthElement {
     }
   }
 
+  /** PgBouncer on or off for this database: its strings change, its login and data do not. */
+  async switchPooling() {
+    const on = !this.db.pooled;
+    const ok = await confirmDialog({ title: on ? `Connect ${this.db.app} through PgBouncer?`
+      : `Connect ${this.db.app} directly?`,
+    body: [on ? `The connection strings get PgBouncer's port (${this.instance.poolerPort}); many app connections then `
+      + 'share a few server connections. PgBouncer pools by transaction: session settings, advisory locks, LISTEN and '
+      + 'server-side prepared statements do not survive between transactions (the JDBC URL turns them off).'
+      : `The connection strings get the server's own port (${this.instance.port}) again.`,
+    'Apps Berth runs with this database are recreated with the new strings; other clients must read them again. '
+      + 'The password and the data stay as they are.'],
+    confirmLabel: on ? 'Use PgBouncer' : 'Connect directly' });
+    if (!ok) return;
+    const changed = await this.run(() => patch(`/api/databases/${this.databaseId}`, { pooled: on }),
+      (r) => `${on ? 'Now pooled through PgBouncer.' : 'Now connected directly.'}${r.handedTo?.length
+        ? ` Recreated with the new strings: ${r.handedTo.join(', ')}.` : ''}${Object.keys(r.notHandedTo || {}).length
+        ? ` Not recreated: ${Object.entries(r.notHandedTo).map(([app, why]) => `${app} (${why})`).join(', ')}.`
+        : ''}`);
+    if (changed) {
+      this.revealed = null;
+      await this.load(true);
+    }
+  }
+
   async removeDatabase() {
     const policy = await confirmDialog({ title: `Delete ${this.db.database}?`, body: `What should happen to the data `
       + `of ${this.db.app} (${this.db.environment})?`,
@@ -223,6 +247,9 @@ class DatabaseDetails extends BerthElement {
           <dt>Environment</dt><dd>${d.environment}</dd><dt>Instance</dt><dd>${d.instance?.name}</dd>
           <dt>Login</dt><dd><code>${d.username || d.role}</code></dd><dt>Size</dt><dd>${bytes(d.stats?.sizeBytes)}</dd>
           <dt>Connections</dt><dd>${d.stats?.connections ?? '—'}${d.connectionLimit ? ` of ${d.connectionLimit}` : ''}</dd>
+          ${this.instance?.poolerPort ? html`<dt>Pooling</dt><dd>${d.pooled ? html`through PgBouncer
+            <small class="muted">(transaction pooling, port ${this.instance.poolerPort})</small>` : 'direct'}</dd>`
+    : nothing}
           <dt>Last activity</dt><dd>${timeTag(d.stats?.lastActivityAt)}</dd><dt>Created</dt><dd>${timeTag(d.createdAt)}</dd>
           ${d.statsUnavailable ? html`<dt>Figures</dt><dd class="muted">${d.statsUnavailable}</dd>` : nothing}
         </dl></section>
@@ -237,6 +264,8 @@ class DatabaseDetails extends BerthElement {
       <div class="actions">
         ${session.can('admin') && !this.revealed ? html`<button class="secondary" @click=${() => this.reveal()}>
           Reveal credentials (audited)</button>` : nothing}
+        ${writer && this.instance?.poolerPort ? html`<button class="secondary" @click=${() => this.switchPooling()}>
+          ${d.pooled ? 'Connect directly' : 'Use PgBouncer'}</button>` : nothing}
         ${writer ? html`<button class="secondary" @click=${() => this.rotate()}>Rotate credentials</button>
           <button class="danger" @click=${() => this.removeDatabase()}>Delete database…</button>` : nothing}
       </div>

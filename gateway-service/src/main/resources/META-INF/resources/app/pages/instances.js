@@ -1,11 +1,13 @@
 // Instances: the database servers Berth provisions on. Register an external PostgreSQL (the connection is tested
-// before it is saved), detect database containers and adopt them; dedicated instances have their own section.
+// before it is saved), detect database containers and adopt them; dedicated instances have their own section; where
+// PgBouncer fronts an instance, its pools and statistics.
 import { html, nothing } from 'lit';
 import { BerthElement, confirmDialog, status, timeTag } from '../ui.js';
 import { session } from '../session.js';
 import { del, get, post } from '../api.js';
 import { allPages } from './databases.js';
 import './dedicated.js';
+import './pool.js';
 
 class Instances extends BerthElement {
   static properties = { instances: { state: true }, candidates: { state: true }, showForm: { state: true },
@@ -99,6 +101,7 @@ class Instances extends BerthElement {
             <td class="hide-narrow">${timeTag(i.createdAt)}</td>${writer ? html`<td>${i.dedicated ? nothing
               : html`<button class="small" @click=${() => this.removeInstance(i)}
               aria-label=${`Remove instance ${i.name}`}>Remove</button>`}</td>` : nothing}</tr>`)}</tbody></table></div>`}
+      ${(this.instances || []).filter((i) => i.poolerPort).map((i) => html`<b-pool .instance=${i}></b-pool>`)}
       <b-dedicated .instances=${this.instances} @instances-changed=${() => this.load(true)}></b-dedicated>`;
   }
 

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * The dashboard in a real browser against the real suite ({@code ./berth up}): what a new user does first, what a
  * viewer may not do, deploying an app from the form, and an accessibility scan of every page at desktop and phone
  * width. The first administrator keeps its generated password until the first-run test replaces it in the browser;
- * the other tests act as a second administrator made through the API.
+ * the other tests act as a second administrator made through the API. The suite runs with PgBouncer in front of its
+ * PostgreSQL ({@code BERTH_POOLER=1}), so the pool's panel and the pooling switch are on the pages.
  */
 @Tag("browser")
 class DashboardIT {
@@ -55,7 +56,7 @@ class DashboardIT {
 
     @BeforeAll
     static void up() throws Exception {
-        berth = RunningBerth.up();
+        berth = RunningBerth.up(true);
         browser = new Browser();
         String first = login("admin", berth.adminPassword());
         call("POST", "/api/users", first, Map.of("username", IT_ADMIN, "password", IT_PASSWORD, "role", "admin"));
@@ -167,6 +168,66 @@ class DashboardIT {
                 Commands.Result gone = Commands.tryRun(List.of("psql", "-X", "-w", "-At", "-c", "SELECT 1", url), Map.of(),
                         null, 30, null);
                 assertNotEquals(0, gone.exitCode(), "the dropped database still answers");
+            });
+        }
+    }
+
+    @Test
+    void aDatabaseIsSwitchedToPgBouncerAndBackAndThePoolShowsItsTraffic() throws Exception {
+        JsonNode made = call("POST", "/api/databases", adminToken, Map.of("app", "pooly"));
+        String id = made.get("id").asText();
+        String database = made.get("database").asText();
+        try (BrowserContext context = signedIn(IT_ADMIN, IT_PASSWORD, 1280, 800)) {
+            Page page = context.pages().get(0);
+            steps(page, "pooling", () -> {
+                page.navigate("/#/databases/" + id);
+                Locator facts = page.locator("dl.facts");
+                assertThat(facts).containsText("Pooling");
+                assertThat(facts).containsText("direct");
+                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Use PgBouncer")).click();
+                Locator dialog = page.getByRole(AriaRole.DIALOG);
+                assertThat(dialog).containsText("pools by transaction");
+                dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Use PgBouncer")).click();
+                assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions()
+                        .setHasText("Now pooled through PgBouncer."))).isVisible();
+                assertThat(facts).containsText("through PgBouncer");
+                Locator strings = page.locator("b-connection");
+                assertThat(strings).containsText("127.0.0.1:" + berth.poolerPort() + "/" + database);
+                assertThat(strings).containsText("prepareThreshold=0");
+
+                // The app's own strings now lead through PgBouncer: it answers, and PgBouncer counts the traffic.
+                String uri = call("GET", "/api/databases/" + id + "/credentials", adminToken, null).get("connection")
+                        .get("uri").asText();
+                assertTrue(uri.contains(":" + berth.poolerPort() + "/"), "the credentials name PgBouncer's port");
+                for (int i = 0; i < 3; i++) {
+                    Commands.Result psql = Commands.tryRun(List.of("psql", "-X", "-w", "-At", "-c",
+                            "SELECT current_database()", uri), Map.of(), null, 30, null);
+                    assertEquals(database, psql.output().strip(), psql.output());
+                }
+                page.navigate("/#/instances");
+                Locator pool = page.locator("b-pool");
+                assertThat(pool).containsText("PgBouncer on port " + berth.poolerPort());
+                Locator pools = pool.getByRole(AriaRole.TABLE, new Locator.GetByRoleOptions().setName("Pools"));
+                String login = made.get("username").asText();
+                assertThat(pools.locator("tr").filter(new Locator.FilterOptions().setHasText(database))
+                        .filter(new Locator.FilterOptions().setHasText(login))).containsText("transaction");
+                Locator counted = pool.getByRole(AriaRole.TABLE, new Locator.GetByRoleOptions()
+                        .setName("Statistics")).locator("tr").filter(new Locator.FilterOptions().setHasText(database));
+                assertThat(counted).hasCount(1);
+                int transactions = Integer.parseInt(counted.locator("td").nth(1).innerText().strip());
+                assertTrue(transactions >= 3, "PgBouncer counted " + transactions + " transactions");
+                page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("pool.png"))
+                        .setFullPage(true));
+
+                // And back: the server's own port again.
+                page.navigate("/#/databases/" + id);
+                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Connect directly")).click();
+                page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+                        .setName("Connect directly")).click();
+                assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions()
+                        .setHasText("Now connected directly."))).isVisible();
+                assertThat(strings).containsText("127.0.0.1:" + berth.pgPort() + "/" + database);
+                assertEquals(false, call("GET", "/api/databases/" + id, adminToken, null).get("pooled").asBoolean());
             });
         }
     }

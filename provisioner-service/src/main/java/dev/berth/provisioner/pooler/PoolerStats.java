@@ -41,7 +41,7 @@ public class PoolerStats {
         }
         if (pooler.port().isEmpty() || pooler.statsPassword().isEmpty()) {
             throw new ProblemException(ProblemType.NOT_FOUND, "this Berth has no PgBouncer in front of the default "
-                    + "instance (a host install sets one up: install/install.sh)");
+                    + "instance (a host install sets one up, install/install.sh; so does ./berth up with BERTH_POOLER=1)");
         }
         String host = config.defaultInstance().host().orElse("127.0.0.1");
         PgConnectOptions options = new PgConnectOptions().setHost(host).setPort(pooler.port().get())

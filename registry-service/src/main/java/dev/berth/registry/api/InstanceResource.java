@@ -1,11 +1,13 @@
 package dev.berth.registry.api;
 
+import dev.berth.contracts.catalog.DefaultInstance;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.provisioning.DedicatedInstance;
 import dev.berth.contracts.provisioning.InstanceStats;
 import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.config.RegistryConfig;
+import dev.berth.registry.domain.Instance;
 import dev.berth.registry.repository.InstanceRepository;
 import dev.berth.registry.service.Adoption;
 import dev.berth.registry.service.DedicatedInstances;
@@ -55,7 +57,7 @@ public class InstanceResource {
     public Uni<PageView<InstanceView>> list(@QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         Paging paging = Paging.of(page, size, config.page());
         return instances.count().flatMap(total -> instances.page(paging.index(), paging.size())
-                .map(list -> new PageView<>(list.stream().map(InstanceView::of).toList(), paging.index(),
+                .map(list -> new PageView<>(list.stream().map(this::viewOf).toList(), paging.index(),
                         paging.size(), total)));
     }
 
@@ -142,7 +144,8 @@ public class InstanceResource {
     @Operation(summary = "PgBouncer's pools and statistics for an instance",
             description = "SHOW POOLS (clients active/waiting, servers active/idle, longest wait, per database and "
                     + "user) and SHOW STATS (per database), read from PgBouncer's console. 404 where no PgBouncer "
-                    + "fronts the instance: only a host install puts one in front of the default instance.")
+                    + "fronts the instance: a host install puts one in front of the default instance, and so does "
+                    + "./berth up with BERTH_POOLER=1; the instance's poolerPort says whether one does.")
     public Uni<dev.berth.contracts.provisioning.PoolStats> pool(@PathParam("id") UUID id) {
         return provisioner.pool(id);
     }
@@ -161,8 +164,12 @@ public class InstanceResource {
             if (i == null) {
                 throw new ProblemException(ProblemType.NOT_FOUND, "no instance " + id);
             }
-            return InstanceView.of(i);
+            return viewOf(i);
         });
+    }
+
+    private InstanceView viewOf(Instance i) {
+        return InstanceView.of(i, DefaultInstance.ID.equals(i.id) ? config.pooler().port().orElse(null) : null);
     }
 
     @Inject
