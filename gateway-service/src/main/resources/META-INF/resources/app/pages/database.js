@@ -186,10 +186,10 @@ class DatabaseDetails extends BerthElement {
     const on = !this.db.pooled;
     const ok = await confirmDialog({ title: on ? `Connect ${this.db.app} through PgBouncer?`
       : `Connect ${this.db.app} directly?`,
-    body: [on ? `The connection strings get PgBouncer's port (${this.instance.poolerPort}); many app connections then `
+    body: [on ? `The connection strings get PgBouncer's port (${this.instance?.poolerPort}); many app connections then `
       + 'share a few server connections. PgBouncer pools by transaction: session settings, advisory locks, LISTEN and '
       + 'server-side prepared statements do not survive between transactions (the JDBC URL turns them off).'
-      : `The connection strings get the server's own port (${this.instance.port}) again.`,
+      : `The connection strings get the server's own port (${this.instance?.port}) again.`,
     'Apps Berth runs with this database are recreated with the new strings; other clients must read them again. '
       + 'The password and the data stay as they are.'],
     confirmLabel: on ? 'Use PgBouncer' : 'Connect directly' });
@@ -247,9 +247,10 @@ class DatabaseDetails extends BerthElement {
           <dt>Environment</dt><dd>${d.environment}</dd><dt>Instance</dt><dd>${d.instance?.name}</dd>
           <dt>Login</dt><dd><code>${d.username || d.role}</code></dd><dt>Size</dt><dd>${bytes(d.stats?.sizeBytes)}</dd>
           <dt>Connections</dt><dd>${d.stats?.connections ?? '—'}${d.connectionLimit ? ` of ${d.connectionLimit}` : ''}</dd>
-          ${this.instance?.poolerPort ? html`<dt>Pooling</dt><dd>${d.pooled ? html`through PgBouncer
-            <small class="muted">(transaction pooling, port ${this.instance.poolerPort})</small>` : 'direct'}</dd>`
-    : nothing}
+          ${this.instance?.poolerPort || d.pooled ? html`<dt>Pooling</dt><dd>${!d.pooled ? 'direct'
+            : this.instance?.poolerPort ? html`through PgBouncer <small class="muted">(transaction pooling, port
+              ${this.instance.poolerPort})</small>` : html`PgBouncer, which does not run now: direct until it
+              does`}</dd>` : nothing}
           <dt>Last activity</dt><dd>${timeTag(d.stats?.lastActivityAt)}</dd><dt>Created</dt><dd>${timeTag(d.createdAt)}</dd>
           ${d.statsUnavailable ? html`<dt>Figures</dt><dd class="muted">${d.statsUnavailable}</dd>` : nothing}
         </dl></section>
@@ -264,7 +265,7 @@ class DatabaseDetails extends BerthElement {
       <div class="actions">
         ${session.can('admin') && !this.revealed ? html`<button class="secondary" @click=${() => this.reveal()}>
           Reveal credentials (audited)</button>` : nothing}
-        ${writer && this.instance?.poolerPort ? html`<button class="secondary" @click=${() => this.switchPooling()}>
+        ${writer && (this.instance?.poolerPort || d.pooled) ? html`<button class="secondary" @click=${() => this.switchPooling()}>
           ${d.pooled ? 'Connect directly' : 'Use PgBouncer'}</button>` : nothing}
         ${writer ? html`<button class="secondary" @click=${() => this.rotate()}>Rotate credentials</button>
           <button class="danger" @click=${() => this.removeDatabase()}>Delete database…</button>` : nothing}
