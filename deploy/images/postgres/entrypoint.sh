@@ -58,10 +58,27 @@ run_init_files() {
   done
 }
 
+# A standby of another instance ($BERTH_REPLICA_OF, the host name of its server, whose superuser password is this
+# container's too): on an empty volume a base backup streamed from it (through replication slot $BERTH_REPLICA_SLOT
+# when set, so no WAL it still needs is recycled), then recovery from its WAL until promoted (Berth's replace without
+# downtime). The standby's password file stays in the volume, 0600, for as long as it follows; Berth empties it and
+# resets primary_conninfo once it promoted the standby.
+replicate() {
+  local pgpass=$BASE/replica.pgpass slot=()
+  [ -n "${BERTH_REPLICA_SLOT:-}" ] && slot=(--slot="$BERTH_REPLICA_SLOT")
+  ( umask 077; printf '%s:5432:*:postgres:%s\n' "$BERTH_REPLICA_OF" "$(password | sed 's/[\\:]/\\&/g')" > "$pgpass" )
+  chown postgres:postgres "$pgpass"
+  echo "berth-entrypoint: base backup from $BERTH_REPLICA_OF"
+  as_postgres pg_basebackup -D "$PGDATA" -X stream --checkpoint=fast --write-recovery-conf "${slot[@]}" \
+    -d "host=$BERTH_REPLICA_OF port=5432 user=postgres passfile=$pgpass sslmode=prefer application_name=berth-standby"
+}
+
 mkdir -p "$PGDATA" /run/postgresql "$BASE/backups"
 chown postgres:postgres "$BASE" "$PGDATA" /run/postgresql "$BASE/backups"
 chmod 700 "$PGDATA"
-if [ ! -s "$PGDATA/PG_VERSION" ]; then
+if [ ! -s "$PGDATA/PG_VERSION" ] && [ -n "${BERTH_REPLICA_OF:-}" ]; then
+  replicate
+elif [ ! -s "$PGDATA/PG_VERSION" ]; then
   pwfile=$(mktemp); password > "$pwfile"; chown postgres "$pwfile"; chmod 600 "$pwfile"
   as_postgres initdb -D "$PGDATA" -U postgres --pwfile="$pwfile" --auth-local=peer --auth-host=scram-sha-256 \
     -E UTF8 --locale=C.UTF-8 >/dev/null

@@ -79,6 +79,71 @@ class DedicatedInstancesIT {
         assertEquals(1, podman("volume", "exists", container + "-data").exitCode(), "the volume is gone");
     }
 
+    /**
+     * Runbook 07: the instance moves to a new container and volume while an app keeps writing through its name. Every
+     * row the old server confirmed is on the new one, the app writes again afterwards, and nothing of the standby
+     * (slot, password file, replication settings, old container or volume) is left.
+     */
+    @Test
+    void aPostgresInstanceIsReplacedWhileAnAppWritesAndNoConfirmedRowIsLost() throws Exception {
+        JsonPath created = create(Map.of("name", "sw" + suffix(), "engine", "postgresql"));
+        String id = created.getString("instance.id");
+        String container = created.getString("instance.container");
+        JsonPath shop = database("shop" + suffix(), id);
+        String app = appContainer();
+        assertEquals(0, inApp(app, shop, "psql \"$(cat)\" -v ON_ERROR_STOP=1 -qAtc 'CREATE TABLE t (i int)'")
+                .exitCode());
+        String before = podman("inspect", "--format", "{{.Id}}", container).output().strip();
+
+        // An app that writes a row every 50 ms, each on a new connection by the instance's name, and says which
+        // rows the server confirmed.
+        String writer = "U=$(cat); for i in $(seq 1 300); do if timeout 5 psql \"$U&connect_timeout=2\" -qAtc "
+                + "\"INSERT INTO t VALUES ($i)\" >/dev/null 2>&1; then echo ok $i; else echo fail $i; fi; "
+                + "sleep 0.05; done";
+        CompletableFuture<Commands.Result> writes = CompletableFuture.supplyAsync(() -> inApp(app,
+                shop.getString("connection.uri").replace("?", "?application_name=writer&"), writer, 180));
+        Thread.sleep(3_000);
+        long started = System.nanoTime();
+        io.restassured.response.Response replaced = given().when().post("/api/instances/" + id + "/replace");
+        assertEquals(200, replaced.statusCode(), replaced.asString());
+        assertEquals("ready", replaced.jsonPath().getString("status"));
+        long took = (System.nanoTime() - started) / 1_000_000;
+        Commands.Result written = writes.get(200, java.util.concurrent.TimeUnit.SECONDS);
+
+        List<String> confirmed = written.output().lines().filter(l -> l.startsWith("ok ")).map(l -> l.substring(3))
+                .toList();
+        long failed = written.output().lines().filter(l -> l.startsWith("fail ")).count();
+        System.out.printf("replace took %d ms; the app's writes: %d confirmed, %d refused%n", took, confirmed.size(),
+                failed);
+        assertTrue(confirmed.contains("300") || confirmed.contains("299"), "the app writes again afterwards: "
+                + written.output().lines().skip(Math.max(0, written.output().lines().count() - 5)).toList());
+        String onNew = inApp(app, shop, "psql \"$(cat)\" -qAtc 'SELECT i FROM t ORDER BY i'").output();
+        List<String> rows = onNew.lines().map(String::strip).toList();
+        List<String> lost = confirmed.stream().filter(i -> !rows.contains(i)).toList();
+        assertEquals(List.of(), lost, "rows the old server confirmed and the new one lacks");
+
+        assertNotEquals(before, podman("inspect", "--format", "{{.Id}}", container).output().strip(), "a new container");
+        String mounts = podman("inspect", "--format", "{{range .Mounts}}{{.Name}} {{end}}", container).output().strip();
+        assertTrue(mounts.startsWith(container + "-data-"), "on a new volume: " + mounts);
+        assertEquals(1, podman("volume", "exists", container + "-data").exitCode(), "the old volume is gone");
+        String left = podman("ps", "-a", "--format", "{{.Names}}", "--filter", "label=berth.instance=" + id).output()
+                .strip();
+        assertEquals(container, left, "only the instance's container is left");
+        String admin = created.getString("connection.adminPassword");
+        String state = podman("exec", "-u", "postgres", container, "sh", "-c", "psql -Atc \"SELECT pg_is_in_recovery(), "
+                + "(SELECT count(*) FROM pg_replication_slots), current_setting('primary_conninfo') = ''\"; "
+                + "test -e /data/postgres/replica.pgpass && echo pgpass-left; true").output().strip();
+        assertEquals("f|0|t", state, "a primary with no slot, no upstream and no password file");
+        assertFalse(podman("exec", container, "cat", "/data/postgres/pgdata/postgresql.auto.conf").output()
+                .contains(admin));
+
+        // A stopped instance has nothing to stay up for.
+        action(id, "stop");
+        given().when().post("/api/instances/" + id + "/replace").then().statusCode(409)
+                .contentType("application/problem+json").body("detail", containsString("is not running"));
+        remove(id, false);
+    }
+
     @Test
     void mariadbUsersGetTheirDatabaseAndNothingElse() {
         JsonPath created = create(Map.of("name", "my" + suffix(), "engine", "mariadb", "exposePort", true,
@@ -372,9 +437,13 @@ class DedicatedInstancesIT {
     }
 
     private static Commands.Result inApp(String container, String stdin, String script) {
+        return inApp(container, stdin, script, 60);
+    }
+
+    private static Commands.Result inApp(String container, String stdin, String script, int seconds) {
         List<String> command = new ArrayList<>(List.of("podman", "--url", "unix://" + PodmanService.get().socket(),
                 "exec", "-i", container, "sh", "-c", script));
-        return Commands.tryRun(command, null, 60, stdin);
+        return Commands.tryRun(command, null, seconds, stdin);
     }
 
     private static String host(List<String> command, Map<String, String> env) {

@@ -5,6 +5,7 @@ import dev.berth.contracts.provisioning.DedicatedInstanceRequest;
 import dev.berth.contracts.provisioning.InstanceStats;
 import dev.berth.provisioner.instances.InstanceContainers;
 import dev.berth.provisioner.instances.InstanceLifecycle;
+import dev.berth.provisioner.instances.InstanceSwitchover;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -32,6 +33,9 @@ public class InternalDedicatedInstanceResource {
 
     @Inject
     InstanceLifecycle lifecycle;
+
+    @Inject
+    InstanceSwitchover switchover;
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
@@ -75,6 +79,16 @@ public class InternalDedicatedInstanceResource {
             description = "The previous image is put back when the new container does not become healthy.")
     public DedicatedInstance upgrade(@PathParam("id") UUID id) {
         return containers.upgrade(id);
+    }
+
+    @POST
+    @Path("/replace")
+    @Operation(summary = "Move a PostgreSQL instance to a new container and volume while it serves",
+            description = "A streaming standby from the configured image catches up, the old server stops cleanly, "
+                    + "the standby is promoted and takes the instance's name and alias; the old container and volume "
+                    + "are removed. Any failure before the name moved puts the old container back.")
+    public DedicatedInstance replace(@PathParam("id") UUID id) {
+        return switchover.replace(id);
     }
 
     @GET

@@ -41,7 +41,7 @@ public class InstanceContainers {
 
     private static final Logger LOG = Logger.getLogger(InstanceContainers.class);
     private static final Pattern CONTAINER = Pattern.compile("[a-z][a-z0-9-]{0,62}");
-    private static final String SECRET_PATH = "/run/secrets/berth-admin-password";
+    static final String SECRET_PATH = "/run/secrets/berth-admin-password";
 
     @Inject
     ContainerRuntime runtime;
@@ -201,18 +201,35 @@ public class InstanceContainers {
 
     private ContainerSpec spec(DedicatedInstanceRequest r, EngineDriver driver, String image, String volume,
             String secret, Map<String, String> labels) {
-        List<ContainerSpec.PortMapping> ports = r.hostPort() == null ? List.of()
-                : List.of(new ContainerSpec.PortMapping("127.0.0.1", r.hostPort(), r.engine().port(), "tcp"));
-        return new ContainerSpec(r.container(), image, driver.env(SECRET_PATH, r.memoryBytes()), labels, ports,
-                runtime.config().network(), List.of(r.container()), List.of(),
+        return spec(r.container(), List.of(r.container()), r.hostPort(), driver.env(SECRET_PATH, r.memoryBytes()),
+                r.engine(), image, volume, secret, labels, r.memoryBytes(), r.cpus());
+    }
+
+    /**
+     * Another container of a recorded instance (its standby, or the one that takes over from it): the instance's
+     * secret, limits and labels, with this name, aliases, host port, environment, image and volume.
+     */
+    ContainerSpec spec(String name, List<String> aliases, Integer hostPort, Map<String, String> env, String image,
+            String volume, InstanceRecords.Record r) {
+        return spec(name, aliases, hostPort, env, r.engine(), image, volume, r.secret(), labels(r.instanceId(),
+                r.engine()), r.memoryBytes(), r.cpus());
+    }
+
+    private ContainerSpec spec(String name, List<String> aliases, Integer hostPort, Map<String, String> env,
+            Engine engine, String image, String volume, String secret, Map<String, String> labels, Long memoryBytes,
+            Double cpus) {
+        EngineDriver driver = drivers.of(engine);
+        List<ContainerSpec.PortMapping> ports = hostPort == null ? List.of()
+                : List.of(new ContainerSpec.PortMapping("127.0.0.1", hostPort, engine.port(), "tcp"));
+        return new ContainerSpec(name, image, env, labels, ports, runtime.config().network(), aliases, List.of(),
                 List.of(new ContainerSpec.VolumeMount(volume, driver.dataPath())),
                 List.of(new ContainerSpec.SecretMount(secret, SECRET_PATH)),
-                new ContainerSpec.Resources(r.memoryBytes(), r.cpus()),
+                new ContainerSpec.Resources(memoryBytes, cpus),
                 new ContainerSpec.HealthCheck(driver.healthTest(), config.healthInterval(), Duration.ofSeconds(5),
                         config.readyTimeout(), 3));
     }
 
-    private Map<String, String> labels(UUID id, Engine engine) {
+    Map<String, String> labels(UUID id, Engine engine) {
         return Map.of(ContainerLabels.OWNER, runtime.config().owner(), ContainerLabels.INSTANCE, id.toString(),
                 ContainerLabels.ENGINE, engine.wire());
     }

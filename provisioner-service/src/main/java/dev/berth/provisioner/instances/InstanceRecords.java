@@ -100,6 +100,17 @@ public class InstanceRecords {
                 .execute(Tuple.of(instanceId, containerId, image, version)).await().atMost(TIMEOUT);
     }
 
+    /** The instance runs in another container on another volume (a replacement), with its event. */
+    public void moved(UUID instanceId, String containerId, String volume, String image, String version,
+            BerthEvent event) {
+        pool.withTransaction(tx -> tx.preparedQuery("UPDATE instance_containers SET container_id = $2, volume = $3, "
+                                + "image = $4, version = $5 WHERE instance_id = $1")
+                        .execute(Tuple.of(instanceId, containerId, volume, image, version))
+                        .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, event))))
+                .await().atMost(TIMEOUT);
+        relay.nudge();
+    }
+
     /** The instance is gone: its row, endpoint and sealed password, with its event. */
     public void removed(UUID instanceId, BerthEvent event) {
         pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM instance_containers WHERE instance_id = $1")

@@ -106,6 +106,11 @@ public final class PodmanClient implements Closeable {
         }
     }
 
+    /** Gives the container another name (running or not; its network aliases stay as they are). */
+    public void rename(String idOrName, String newName) {
+        call(HttpMethod.POST, "/containers/" + segment(idOrName) + "/rename?name=" + segment(newName), null);
+    }
+
     /** The container, or null when Podman does not know it. */
     public ContainerInfo inspect(String idOrName) {
         try {
@@ -285,6 +290,20 @@ public final class PodmanClient implements Closeable {
         }
     }
 
+    /**
+     * Joins a running container to the network under its name and {@code aliases}: from then on DNS answers those
+     * names with its address there. A container's aliases on a network are fixed while it is connected, so moving a
+     * name to it means {@link #disconnectNetwork} first.
+     */
+    public void connectNetwork(String network, String container, List<String> aliases) {
+        call(HttpMethod.POST, "/networks/" + segment(network) + "/connect",
+                Map.of("container", container, "aliases", aliases));
+    }
+
+    public void disconnectNetwork(String network, String container) {
+        call(HttpMethod.POST, "/networks/" + segment(network) + "/disconnect", Map.of("Container", container));
+    }
+
     public void removeNetwork(String name) {
         try {
             call(HttpMethod.DELETE, "/networks/" + segment(name), null);
@@ -441,7 +460,12 @@ public final class PodmanClient implements Closeable {
             if (response.getStatus() >= 400) {
                 throw new PodmanException(response.getStatus(), errorMessage(text, response.getStatus()));
             }
-            return text == null || text.isBlank() ? json.nullNode() : json.readTree(text);
+            if (text == null || text.isBlank()) {
+                return json.nullNode();
+            }
+            // A few calls (network connect and disconnect) answer a plain "OK".
+            String type = response.getMediaType();
+            return type != null && !type.contains("json") ? json.getNodeFactory().textNode(text) : json.readTree(text);
         } catch (JsonProcessingException e) {
             throw new PodmanException("Podman sent JSON Berth cannot read: " + e.getOriginalMessage(), e);
         } catch (InterruptedException e) {

@@ -129,12 +129,17 @@ public class InstanceResource {
     }
 
     @POST
-    @Path("/{id}/{action: start|stop|restart|upgrade}")
-    @Operation(summary = "Start, stop, restart or upgrade a dedicated instance",
+    @Path("/{id}/{action: start|stop|restart|upgrade|replace}")
+    @Operation(summary = "Start, stop, restart, upgrade or replace a dedicated instance",
             description = "start, restart and upgrade answer when the health check passes (503 with the reason if it "
                     + "does not); stop when the server has shut down. upgrade runs the instance on the image now "
                     + "configured for its engine, on the same volume (a new major version is refused with 409); "
-                    + "if the new container does not become healthy the previous image is put back.")
+                    + "if the new container does not become healthy the previous image is put back. replace (PostgreSQL "
+                    + "only) moves the instance to a new container and volume while it serves: a streaming standby "
+                    + "from the configured image catches up, the old server stops cleanly, the standby is promoted "
+                    + "and takes the instance's name; connections are cut once, for about a second (the "
+                    + "InstanceReplaced event says how long). A failure before the switch puts the old container "
+                    + "back (503 with the reason); other engines get 409.")
     public Uni<InstanceView> act(@PathParam("id") UUID id, @PathParam("action") String action) {
         return dedicated.act(id, action).flatMap(v -> view(id));
     }

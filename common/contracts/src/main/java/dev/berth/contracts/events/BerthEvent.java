@@ -10,7 +10,7 @@ public sealed interface BerthEvent
         ContainerDied, ContainerRemoved, BackupCompleted,
         BackupFailed, CredentialsRotated, DatabaseDeletionRequested, BackupStarted, BackupVerificationChanged,
         RestorePhaseChanged, InstanceCreated, InstanceStarted, InstanceStopped, InstanceHealthy, InstanceUnhealthy,
-        InstanceRemoved {
+        InstanceRemoved, InstanceReplaced {
 
     /** The id of the database, container, backup or instance this event is about; also the Kafka record key. */
     String aggregateId();

@@ -29,7 +29,7 @@ public final class EventCodec {
                     BackupCompleted.class, BackupFailed.class, CredentialsRotated.class,
                     DatabaseDeletionRequested.class, BackupStarted.class, BackupVerificationChanged.class,
                     RestorePhaseChanged.class, InstanceCreated.class, InstanceStarted.class, InstanceStopped.class,
-                    InstanceHealthy.class, InstanceUnhealthy.class, InstanceRemoved.class)
+                    InstanceHealthy.class, InstanceUnhealthy.class, InstanceRemoved.class, InstanceReplaced.class)
             .stream().collect(Collectors.toUnmodifiableMap(EventEnvelope::typeOf, Function.identity()));
 
     private static final String JSON = "application/json";
