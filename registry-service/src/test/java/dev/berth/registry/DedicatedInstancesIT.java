@@ -144,6 +144,29 @@ class DedicatedInstancesIT {
         remove(id, false);
     }
 
+    /** A published instance keeps its host port: the new container takes it over once the old one stopped. */
+    @Test
+    void aPublishedPostgresInstanceIsReplacedAndAnswersOnTheSameHostPort() {
+        JsonPath created = create(Map.of("name", "sp" + suffix(), "engine", "postgresql", "exposePort", true));
+        String id = created.getString("instance.id");
+        String container = created.getString("instance.container");
+        int hostPort = created.getInt("connection.hostPort");
+        Map<String, String> admin = Map.of("PGPASSWORD", created.getString("connection.adminPassword"));
+        String dsn = "host=127.0.0.1 port=" + hostPort + " user=postgres dbname=postgres sslmode=require";
+        host(List.of("psql", "-X", "-qAtc", "CREATE TABLE kept AS SELECT generate_series(1, 50000) AS i", dsn), admin);
+
+        io.restassured.response.Response replaced = given().when().post("/api/instances/" + id + "/replace");
+        assertEquals(200, replaced.statusCode(), replaced.asString());
+        assertEquals(hostPort, replaced.jsonPath().getInt("hostPort"));
+        assertEquals("f|50000", host(List.of("psql", "-X", "-qAtc", "SELECT pg_is_in_recovery(), count(*) FROM kept",
+                dsn), admin).strip(), "the same data, writable, on the same host port");
+        String mounts = podman("inspect", "--format", "{{range .Mounts}}{{.Name}} {{end}}", container).output().strip();
+        assertTrue(mounts.startsWith(container + "-data-"), "on a new volume: " + mounts);
+        remove(id, false);
+        assertEquals("", podman("volume", "ls", "-q", "--filter", "name=" + container).output().strip(),
+                "no volume of the instance is left");
+    }
+
     @Test
     void mariadbUsersGetTheirDatabaseAndNothingElse() {
         JsonPath created = create(Map.of("name", "my" + suffix(), "engine", "mariadb", "exposePort", true,
