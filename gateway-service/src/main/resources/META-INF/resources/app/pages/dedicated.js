@@ -56,6 +56,19 @@ class Dedicated extends BerthElement {
     if (done) this.changed();
   }
 
+  /** PostgreSQL only: a standby on a new volume catches up, then takes the instance's name. */
+  async replace(i) {
+    const ok = await confirmDialog({ title: `Replace the container of ${i.name}?`, body: ['A new container from the '
+      + 'image now configured is made as a streaming standby of this one, on a new volume. Once it has caught up, '
+      + 'the old server stops cleanly, the new one is promoted and takes the name (and host port).',
+    'Open connections are cut once, for about a second; apps reconnect to the same name. No confirmed write is lost. '
+      + 'If anything fails before the switch, the old container carries on.'], confirmLabel: 'Replace' });
+    if (!ok) return;
+    const done = await this.run(() => post(`/api/instances/${i.id}/replace`),
+      `${i.name} runs in a new container now.`);
+    if (done) this.changed();
+  }
+
   async toggleStats(i) {
     if (this.stats[i.id]) {
       this.stats = { ...this.stats, [i.id]: null };
@@ -112,7 +125,10 @@ class Dedicated extends BerthElement {
           ? html`<button class="small" ?disabled=${this.busy} @click=${() => this.act(i, 'stop')}
               aria-label=${`Stop ${i.name}`}>Stop</button>
             <button class="small" ?disabled=${this.busy} @click=${() => this.act(i, 'restart')}
-              aria-label=${`Restart ${i.name}`}>Restart</button>`
+              aria-label=${`Restart ${i.name}`}>Restart</button>
+            ${i.engine === 'postgresql' ? html`<button class="small" ?disabled=${this.busy}
+              @click=${() => this.replace(i)} aria-label=${`Replace the container of ${i.name}`}>Replace</button>`
+              : nothing}`
           : html`<button class="small" ?disabled=${this.busy} @click=${() => this.act(i, 'start')}
               aria-label=${`Start ${i.name}`}>Start</button>`}
           <button class="small danger" ?disabled=${this.busy} @click=${() => this.remove(i)}

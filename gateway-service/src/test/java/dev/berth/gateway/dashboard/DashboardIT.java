@@ -333,6 +333,54 @@ class DashboardIT {
     }
 
     @Test
+    void aDedicatedPostgresIsReplacedFromThePageAndKeepsItsData() throws Exception {
+        String name = "pg" + UUID.randomUUID().toString().substring(0, 6).replaceAll("[^a-z0-9]", "a");
+        JsonNode made = call("POST", "/api/instances", adminToken, Map.of("name", name, "engine", "postgresql",
+                "exposePort", true));
+        String container = made.get("instance").get("container").asText();
+        String id = made.get("instance").get("id").asText();
+        int port = made.get("connection").get("hostPort").asInt();
+        Map<String, String> admin = Map.of("PGPASSWORD", made.get("connection").get("adminPassword").asText());
+        List<String> psql = List.of("psql", "-X", "-w", "-At", "-h", "127.0.0.1", "-p", String.valueOf(port), "-U",
+                "postgres", "-d", "postgres", "-c");
+        Commands.Result table = Commands.tryRun(concat(psql, "CREATE TABLE kept AS SELECT 7 AS v"), admin, null, 30,
+                null);
+        assertEquals(0, table.exitCode(), table.output());
+        String podmanUrl = "unix://" + berth.home().resolve("run/podman/podman.sock");
+        String before = Commands.tryRun(List.of("podman", "--url", podmanUrl, "inspect", "--format", "{{.Id}}",
+                container), Map.of(), null, 30, null).output().strip();
+        try (BrowserContext context = signedIn(IT_ADMIN, IT_PASSWORD, 1280, 800)) {
+            Page page = context.pages().get(0);
+            steps(page, "replace", () -> {
+                page.navigate("/#/instances");
+                Locator row = page.locator("b-dedicated tr").filter(new Locator.FilterOptions().setHasText(container));
+                assertThat(row).containsText("ready", SLOW);
+                row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Replace the container of "
+                        + container)).click();
+                Locator dialog = page.getByRole(AriaRole.DIALOG);
+                assertThat(dialog).containsText("streaming standby");
+                dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Replace")).click();
+                assertThat(page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions().setHasText(
+                        container + " runs in a new container now."))).isVisible(
+                        new LocatorAssertions.IsVisibleOptions().setTimeout(120_000));
+                assertThat(row).containsText("ready");
+            });
+        }
+        String after = Commands.tryRun(List.of("podman", "--url", podmanUrl, "inspect", "--format", "{{.Id}}",
+                container), Map.of(), null, 30, null).output().strip();
+        assertNotEquals(before, after, "a new container");
+        assertEquals("7", Commands.tryRun(concat(psql, "SELECT v FROM kept"), admin, null, 30, null).output().strip(),
+                "the data is there, on the same port");
+        call("DELETE", "/api/instances/" + id + "?force=true", adminToken, null);
+    }
+
+    private static List<String> concat(List<String> command, String last) {
+        List<String> all = new ArrayList<>(command);
+        all.add(last);
+        return all;
+    }
+
+    @Test
     void aPgDumpFileIsImportedIntoANewDatabaseAndAnythingElseIsRefused() throws Exception {
         // A dump as a user brings it: made with pg_dump -Fc from a database with a table and three rows.
         JsonNode source = call("POST", "/api/databases", adminToken, Map.of("app", "legacy"));
