@@ -26,7 +26,7 @@ class Dedicated extends BerthElement {
   connectedCallback() {
     super.connectedCallback();
     this.liveReload(['InstanceCreated', 'InstanceStarted', 'InstanceStopped', 'InstanceHealthy', 'InstanceUnhealthy',
-      'InstanceRemoved'], () => this.changed());
+      'InstanceRemoved', 'InstanceReplaced'], () => this.changed());
   }
 
   changed() {
