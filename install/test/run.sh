@@ -9,7 +9,7 @@ echo "== shellcheck"
 shellcheck -x install/install.sh install/upgrade.sh install/uninstall.sh install/test/host-image.sh \
     install/test/host-install.sh install/test/run.sh install/catalog-backup.sh install/restore-host.sh \
     deploy/systemd/berth-service \
-    deploy/podman/service.sh deploy/kubernetes/make-secrets.sh
+    deploy/podman/service.sh deploy/kubernetes/make-secrets.sh deploy/kubernetes/images/build.sh
 echo "== bats: disks, dry runs"
 bats install/test/disks.bats install/test/dry-run.bats
 echo "== host install on a systemd container"

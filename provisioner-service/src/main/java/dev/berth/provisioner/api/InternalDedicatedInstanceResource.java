@@ -6,6 +6,10 @@ import dev.berth.contracts.provisioning.InstanceStats;
 import dev.berth.provisioner.instances.InstanceContainers;
 import dev.berth.provisioner.instances.InstanceLifecycle;
 import dev.berth.provisioner.instances.InstanceSwitchover;
+import dev.berth.provisioner.instances.InstanceRecords;
+import dev.berth.provisioner.instances.KubernetesInstances;
+import dev.berth.contracts.problem.ProblemException;
+import dev.berth.contracts.problem.ProblemType;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -37,39 +41,50 @@ public class InternalDedicatedInstanceResource {
     @Inject
     InstanceSwitchover switchover;
 
+    @Inject
+    KubernetesInstances kubernetes;
+
+    @Inject
+    InstanceRecords records;
+
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Run a dedicated instance",
             description = "Secret, volume and container, started and healthy; the admin password is in this answer "
-                    + "only. A failure removes what was made.")
+                    + "only. A failure removes what was made. With namespace: a StatefulSet on Kubernetes instead.")
     public DedicatedInstance create(@PathParam("id") UUID id, DedicatedInstanceRequest request) {
-        return containers.create(id, request);
+        return request != null && request.namespace() != null ? kubernetes.create(id, request)
+                : containers.create(id, request);
     }
 
     @GET
     @Operation(summary = "The instance's container as Podman reports it, and its health")
     public DedicatedInstance get(@PathParam("id") UUID id) {
-        return lifecycle.get(id);
+        InstanceRecords.Record r = records.require(id);
+        return r.onKubernetes() ? kubernetes.view(r) : lifecycle.get(id);
     }
 
     @POST
     @Path("/start")
     @Operation(summary = "Start and wait until healthy")
     public DedicatedInstance start(@PathParam("id") UUID id) {
-        return lifecycle.start(id);
+        InstanceRecords.Record r = records.require(id);
+        return r.onKubernetes() ? kubernetes.scale(r, true) : lifecycle.start(id);
     }
 
     @POST
     @Path("/stop")
     @Operation(summary = "Stop cleanly (killed after berth.instances.stop-timeout)")
     public DedicatedInstance stop(@PathParam("id") UUID id) {
-        return lifecycle.stop(id);
+        InstanceRecords.Record r = records.require(id);
+        return r.onKubernetes() ? kubernetes.scale(r, false) : lifecycle.stop(id);
     }
 
     @POST
     @Path("/restart")
     @Operation(summary = "Restart and wait until healthy")
     public DedicatedInstance restart(@PathParam("id") UUID id) {
+        podmanOnly(id, "restart");
         return lifecycle.restart(id);
     }
 
@@ -78,6 +93,7 @@ public class InternalDedicatedInstanceResource {
     @Operation(summary = "Run on the image now configured for the engine (same major version), keeping the volume",
             description = "The previous image is put back when the new container does not become healthy.")
     public DedicatedInstance upgrade(@PathParam("id") UUID id) {
+        podmanOnly(id, "upgrade");
         return containers.upgrade(id);
     }
 
@@ -88,6 +104,7 @@ public class InternalDedicatedInstanceResource {
                     + "the standby is promoted and takes the instance's name and alias; the old container and volume "
                     + "are removed. Any failure before the name moved puts the old container back.")
     public DedicatedInstance replace(@PathParam("id") UUID id) {
+        podmanOnly(id, "replace");
         return switchover.replace(id);
     }
 
@@ -95,12 +112,26 @@ public class InternalDedicatedInstanceResource {
     @Path("/stats")
     @Operation(summary = "CPU, memory and uptime from Podman; data size and connections from the engine")
     public InstanceStats stats(@PathParam("id") UUID id) {
+        podmanOnly(id, "stats");
         return lifecycle.stats(id);
     }
 
     @DELETE
     @Operation(summary = "Remove the container and its secret, and the volume unless keepVolume")
     public void remove(@PathParam("id") UUID id, @QueryParam("keepVolume") @DefaultValue("false") boolean keepVolume) {
-        containers.remove(id, keepVolume);
+        InstanceRecords.Record r = records.require(id);
+        if (r.onKubernetes()) {
+            kubernetes.remove(r, keepVolume);
+        } else {
+            containers.remove(id, keepVolume);
+        }
+    }
+
+    /** What Berth does only on Podman so far: on Kubernetes the answer says so. */
+    private void podmanOnly(UUID id, String action) {
+        if (records.require(id).onKubernetes()) {
+            throw new ProblemException(ProblemType.CONFLICT, action + " is not done for instances on Kubernetes yet "
+                    + "(start, stop and delete are)");
+        }
     }
 }

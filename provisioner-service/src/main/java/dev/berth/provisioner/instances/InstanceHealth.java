@@ -84,6 +84,9 @@ public class InstanceHealth {
             return;
         }
         for (InstanceRecords.Record r : records.all()) {
+            if (r.onKubernetes()) {
+                continue; // KubernetesPodWatcher follows those
+            }
             try {
                 check(r);
             } catch (PodmanException | ProblemException e) {

@@ -30,10 +30,24 @@ public class InstanceRecords {
     private static final String SOURCE = "/berth/provisioner";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    /** One dedicated instance as recorded. {@code health}: healthy, unhealthy, starting, stopped or missing. */
+    /**
+     * One dedicated instance as recorded. {@code health}: healthy, unhealthy, starting, stopped or missing.
+     * {@code namespace}: the Kubernetes namespace it runs in, or null on Podman.
+     */
     public record Record(UUID instanceId, String name, String environment, Engine engine, String container,
             String containerId, String image, String version, String volume, String secret, Integer hostPort,
-            Long memoryBytes, Double cpus, String health) {
+            Long memoryBytes, Double cpus, String health, String namespace) {
+
+        public Record(UUID instanceId, String name, String environment, Engine engine, String container,
+                String containerId, String image, String version, String volume, String secret, Integer hostPort,
+                Long memoryBytes, Double cpus, String health) {
+            this(instanceId, name, environment, engine, container, containerId, image, version, volume, secret,
+                    hostPort, memoryBytes, cpus, health, null);
+        }
+
+        public boolean onKubernetes() {
+            return namespace != null;
+        }
     }
 
     @Inject
@@ -52,10 +66,11 @@ public class InstanceRecords {
     public void created(Record r, InstanceEndpoint endpoint, String password, BerthEvent event) {
         pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO instance_containers (instance_id, name, environment, "
                                 + "engine, container, container_id, image, version, volume, secret, host_port, memory_bytes, "
-                                + "cpus, health) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")
+                                + "cpus, health, namespace) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+                                + "$15)")
                         .execute(Tuple.tuple(Arrays.asList(r.instanceId(), r.name(), r.environment(), r.engine().wire(),
                                 r.container(), r.containerId(), r.image(), r.version(), r.volume(), r.secret(),
-                                r.hostPort(), r.memoryBytes(), r.cpus(), r.health())))
+                                r.hostPort(), r.memoryBytes(), r.cpus(), r.health(), r.namespace())))
                         .call(() -> connections.store(tx, endpoint, password, 0, r.engine().wire()))
                         .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, event))))
                 .await().atMost(TIMEOUT);
@@ -125,6 +140,7 @@ public class InstanceRecords {
         return new Record(r.getUUID("instance_id"), r.getString("name"), r.getString("environment"),
                 Engine.of(r.getString("engine")), r.getString("container"), r.getString("container_id"),
                 r.getString("image"), r.getString("version"), r.getString("volume"), r.getString("secret"),
-                r.getInteger("host_port"), r.getLong("memory_bytes"), r.getDouble("cpus"), r.getString("health"));
+                r.getInteger("host_port"), r.getLong("memory_bytes"), r.getDouble("cpus"), r.getString("health"),
+                r.getString("namespace"));
     }
 }

@@ -67,7 +67,7 @@ public class InstanceResource {
      */
     public record CreateRequest(String name, String engine, String environment, String version, String memoryLimit,
             Double cpuLimit, Boolean exposePort, Integer port, String host, String adminUser, String adminPassword,
-            String sslmode, Boolean shared, Integer poolSize) {
+            String sslmode, Boolean shared, Integer poolSize, String namespace) {
 
         @Override
         public String toString() {
@@ -98,7 +98,9 @@ public class InstanceResource {
             description = "Without host: a container {name}-{environment}-{engine} from Berth's image for the engine, "
                     + "with a data volume, on the data network, published on 127.0.0.1 when exposePort (or port) is "
                     + "given; answers 201 when it is healthy, with the generated admin password (shown once). With "
-                    + "host: the provisioner connects as the admin first; 422 with the reason when it cannot.")
+                    + "namespace: a StatefulSet with its Services and Secret in that Kubernetes namespace instead "
+                    + "(one the provisioner is configured for; no host port), reached at {container}.{namespace}.svc. "
+                    + "With host: the provisioner connects as the admin first; 422 with the reason when it cannot.")
     public Uni<Response> create(CreateRequest r) {
         if (r == null) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "a JSON body is required");
@@ -113,7 +115,7 @@ public class InstanceResource {
                     .map(id -> Response.created(URI.create("/api/instances/" + id)).entity(Map.of("id", id)).build());
         }
         return dedicated.create(new DedicatedInstances.Request(r.name(), r.engine(), r.environment(), r.version(),
-                        r.memoryLimit(), r.cpuLimit(), r.exposePort(), r.port()), null)
+                        r.memoryLimit(), r.cpuLimit(), r.exposePort(), r.port(), r.namespace()), null)
                 .flatMap(created -> view(created.id()).map(view -> Response.created(URI.create("/api/instances/"
                         + created.id())).entity(new CreatedInstance(view, created.instance().withoutPassword(),
                         new ConnectionInfo(view.host(), view.port(), view.hostPort() == null ? null : "127.0.0.1",

@@ -39,10 +39,16 @@ public class DedicatedInstances {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
     private static final List<String> ENVIRONMENTS = List.of("production", "staging", "development");
     private static final int PORT_ATTEMPTS = 8;
+    private static final java.util.regex.Pattern NAMESPACE = java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     /** {@code POST /api/instances} for a dedicated instance. */
     public record Request(String name, String engine, String environment, String version, String memoryLimit,
-            Double cpuLimit, Boolean exposePort, Integer port) {
+            Double cpuLimit, Boolean exposePort, Integer port, String namespace) {
+
+        public Request(String name, String engine, String environment, String version, String memoryLimit,
+                Double cpuLimit, Boolean exposePort, Integer port) {
+            this(name, engine, environment, version, memoryLimit, cpuLimit, exposePort, port, null);
+        }
     }
 
     /** What was made: the catalog's view, and the admin credentials (shown once). */
@@ -65,7 +71,7 @@ public class DedicatedInstances {
         return pool.preparedQuery("INSERT INTO instances (id, name, engine, host, port, admin_user, status, dedicated, "
                         + "environment, container, memory_bytes, cpus, made_for_app) VALUES ($1, $2, $3, $4, $5, '', "
                         + "'creating', true, $6, $7, $8, $9, $10)")
-                .execute(Tuple.tuple(Arrays.asList(id, c.container(), c.engine().wire(), c.container(), c.engine().port(),
+                .execute(Tuple.tuple(Arrays.asList(id, c.container(), c.engine().wire(), c.host(), c.engine().port(),
                         c.environment(), c.container(), c.memory(), c.cpus(), madeForApp)))
                 .onFailure(e -> SqlStates.is(e, SqlStates.UNIQUE_VIOLATION)).transform(e -> new ProblemException(
                         ProblemType.CONFLICT, "an instance " + c.container() + " exists already"))
@@ -83,7 +89,8 @@ public class DedicatedInstances {
         Uni<Integer> port = !c.expose() ? Uni.createFrom().nullItem()
                 : c.port() != null ? leases.lease(id, c.port()) : leases.leaseFree(id, c.engine(), skip);
         return port.flatMap(hostPort -> guarded(provisioner.runInstance(id, new DedicatedInstanceRequest(c.name(),
-                        c.environment(), c.engine(), c.container(), c.version(), c.memory(), c.cpus(), hostPort)))
+                        c.environment(), c.engine(), c.container(), c.version(), c.memory(), c.cpus(), hostPort,
+                        c.namespace())))
                 .onFailure(e -> hostPort != null && c.port() == null && attempt < PORT_ATTEMPTS && portTaken(e))
                 .recoverWithUni(() -> {
                     skip.add(hostPort);
@@ -194,7 +201,12 @@ public class DedicatedInstances {
 
     /** A request after checking: every value valid, defaults filled in. */
     private record Checked(String name, Engine engine, String environment, String container, String version,
-            Long memory, Double cpus, boolean expose, Integer port) {
+            Long memory, Double cpus, boolean expose, Integer port, String namespace) {
+
+        /** Where apps and Berth reach it: its name on the data network, or its Service on Kubernetes. */
+        String host() {
+            return namespace == null ? container : container + "." + namespace + ".svc";
+        }
     }
 
     private static Checked check(Request r) {
@@ -223,8 +235,16 @@ public class DedicatedInstances {
         if (Boolean.FALSE.equals(r.exposePort()) && r.port() != null) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "port is given but exposePort is false");
         }
+        if (r.namespace() != null && !NAMESPACE.matcher(r.namespace()).matches()) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "namespace must be a Kubernetes namespace name "
+                    + "(lower-case letters, digits and '-', at most 63)");
+        }
+        if (r.namespace() != null && expose) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "an instance on Kubernetes is reached through its "
+                    + "Service: exposePort and port are for instances on this host");
+        }
         return new Checked(r.name(), engine, environment, r.name() + "-" + environment + "-" + engine.wire(),
                 r.version(), InstanceLimits.memory(r.memoryLimit()), InstanceLimits.cpus(r.cpuLimit()), expose,
-                r.port());
+                r.port(), r.namespace());
     }
 }

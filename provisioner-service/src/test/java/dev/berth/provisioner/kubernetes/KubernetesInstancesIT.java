@@ -1,0 +1,268 @@
+package dev.berth.provisioner.kubernetes;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kubernetes instance driver against fabric8's mock API server in CRUD mode. No real cluster runs here, and the
+ * mock runs no controllers: the test plays the StatefulSet controller and the kubelet, making the pod (and its
+ * claim) a StatefulSet asks for and setting its Ready condition. What is proven is what Berth sends to and reads
+ * from the API: the objects of an instance, the status it takes from pod updates, the lifecycle events it records
+ * in its outbox, deletion with and without the claim, and that a failed create leaves nothing of Berth's behind.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@TestProfile(KubernetesInstancesIT.Profile.class)
+class KubernetesInstancesIT {
+
+    static final String NAMESPACE = "berth-instances";
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // The mock runs no database, so the admin login cannot be tried; a short wait for pods that never come.
+            return Map.of("berth.kubernetes.namespaces", NAMESPACE, "berth.kubernetes.check-admin", "false",
+                    "berth.kubernetes.ready-timeout", "8s");
+        }
+    }
+
+    @KubernetesTestServer
+    KubernetesMockServer server;
+
+    @Inject
+    Pool pool;
+
+    private final AtomicBoolean kubelet = new AtomicBoolean(true);
+    private Thread controller;
+
+    @AfterEach
+    void stopController() throws InterruptedException {
+        kubelet.set(false);
+        if (controller != null) {
+            controller.join(5_000);
+        }
+    }
+
+    @Test
+    void anInstanceIsMadeFollowsItsPodAndIsDeletedWithOrWithoutItsClaim() {
+        KubernetesClient k8s = server.createClient();
+        playStatefulSetController(k8s);
+        String name = "orders-production-postgresql";
+        UUID id = UUID.randomUUID();
+        var made = create(id, name);
+        assertEquals(name + "." + NAMESPACE + ".svc", made.getString("address"));
+        String password = made.getString("adminPassword");
+        assertTrue(password.length() >= 24);
+
+        // What a cluster user sees: a StatefulSet of one, both Services, the Secret the pod mounts.
+        StatefulSet set = k8s.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
+        assertEquals(1, set.getSpec().getReplicas());
+        assertEquals(name + "-hl", set.getSpec().getServiceName());
+        var pod = set.getSpec().getTemplate().getSpec();
+        assertEquals("localhost/berth/postgres:bookworm", pod.getContainers().get(0).getImage());
+        assertEquals(List.of("/usr/local/bin/berth-health"),
+                pod.getContainers().get(0).getReadinessProbe().getExec().getCommand());
+        assertFalse(pod.getAutomountServiceAccountToken(), "an instance's pod gets no API token");
+        assertEquals("data", set.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getName());
+        assertEquals("None", k8s.services().inNamespace(NAMESPACE).withName(name + "-hl").get().getSpec()
+                .getClusterIP());
+        assertEquals(5432, k8s.services().inNamespace(NAMESPACE).withName(name).get().getSpec().getPorts().get(0)
+                .getPort());
+        var secret = k8s.secrets().inNamespace(NAMESPACE).withName(name + "-admin").get();
+        assertEquals(password, new String(Base64.getDecoder().decode(secret.getData().get("berth-admin-password")),
+                StandardCharsets.UTF_8));
+        assertFalse(k8s.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get().toString()
+                .contains(password), "the password is only in the Secret");
+        assertEquals(List.of("InstanceCreated"), events(id));
+
+        // The pod stops being ready, then is ready again: the status follows, each change announced once.
+        setReady(k8s, name + "-0", false, "ContainersNotReady", "containers with unready status: [postgresql]");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "unhealthy".equals(health(id)));
+        setReady(k8s, name + "-0", true, null, null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "healthy".equals(health(id)));
+        setReady(k8s, name + "-0", true, null, null); // an update that changes nothing announces nothing
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertEquals(List.of("InstanceCreated", "InstanceUnhealthy", "InstanceHealthy"), events(id));
+        assertTrue(payloads(id).get(1).contains("containers with unready status"), "the reason is Kubernetes' own");
+
+        // Stop scales to none (the pod goes: InstanceStopped); start to one (InstanceStarted, then healthy).
+        given().post("/internal/instances/" + id + "/container/stop").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "stopped".equals(health(id)));
+        given().post("/internal/instances/" + id + "/container/start").then().statusCode(200)
+                .body("state", equalTo("running"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "healthy".equals(health(id)));
+        assertEquals(List.of("InstanceCreated", "InstanceUnhealthy", "InstanceHealthy", "InstanceStopped",
+                "InstanceStarted", "InstanceHealthy"), events(id));
+        // Podman-only actions say so.
+        given().post("/internal/instances/" + id + "/container/replace").then().statusCode(409)
+                .body("detail", containsString("not done for instances on Kubernetes"));
+
+        // Deleted keeping the claim: everything else goes.
+        given().queryParam("keepVolume", true).delete("/internal/instances/" + id + "/container").then()
+                .statusCode(204);
+        assertNull(k8s.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get());
+        assertNull(k8s.services().inNamespace(NAMESPACE).withName(name).get());
+        assertNull(k8s.services().inNamespace(NAMESPACE).withName(name + "-hl").get());
+        assertNull(k8s.secrets().inNamespace(NAMESPACE).withName(name + "-admin").get());
+        assertNotNull(k8s.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-" + name + "-0").get(),
+                "keepVolume keeps the claim");
+        assertTrue(events(id).contains("InstanceRemoved"));
+
+        // A second instance deleted with its claim.
+        UUID other = UUID.randomUUID();
+        create(other, "cache-production-postgresql");
+        given().delete("/internal/instances/" + other + "/container").then().statusCode(204);
+        assertNull(k8s.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-cache-production-postgresql-0")
+                .get(), "the claim goes with the instance");
+    }
+
+    @Test
+    void aCreateThatFailsHalfWayLeavesNothingOfBerthsAndSaysWhy() {
+        KubernetesClient k8s = server.createClient();
+        kubelet.set(false); // no pod ever comes: the create waits out its timeout
+        String name = "stuck-production-postgresql";
+        UUID id = UUID.randomUUID();
+        given().contentType(ContentType.JSON).body(request(name, NAMESPACE))
+                .put("/internal/instances/" + id + "/container").then().statusCode(503)
+                .contentType("application/problem+json").body("detail", containsString("was not ready within 8 s"));
+        assertNull(k8s.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get());
+        assertNull(k8s.services().inNamespace(NAMESPACE).withName(name).get());
+        assertNull(k8s.services().inNamespace(NAMESPACE).withName(name + "-hl").get());
+        assertNull(k8s.secrets().inNamespace(NAMESPACE).withName(name + "-admin").get());
+        assertEquals(List.of(), events(id));
+        given().get("/internal/instances/" + id + "/container").then().statusCode(404);
+
+        // A StatefulSet of that name that is not Berth's is refused and left alone.
+        String taken = "taken-production-postgresql";
+        k8s.apps().statefulSets().inNamespace(NAMESPACE).resource(new StatefulSetBuilder().withNewMetadata()
+                .withName(taken).endMetadata().withNewSpec().withServiceName("x").endSpec().build()).create();
+        given().contentType(ContentType.JSON).body(request(taken, NAMESPACE))
+                .put("/internal/instances/" + UUID.randomUUID() + "/container").then().statusCode(409);
+        assertNotNull(k8s.apps().statefulSets().inNamespace(NAMESPACE).withName(taken).get());
+        assertNull(k8s.secrets().inNamespace(NAMESPACE).withName(taken + "-admin").get());
+
+        // A namespace Berth is not configured for, and a host port, are refused before anything is made.
+        given().contentType(ContentType.JSON).body(request("x-production-postgresql", "kube-system"))
+                .put("/internal/instances/" + UUID.randomUUID() + "/container").then().statusCode(400)
+                .body("detail", containsString("is not one Berth may run instances in"));
+        Map<String, Object> withPort = new java.util.HashMap<>(request("y-production-postgresql", NAMESPACE));
+        withPort.put("hostPort", 5440);
+        given().contentType(ContentType.JSON).body(withPort)
+                .put("/internal/instances/" + UUID.randomUUID() + "/container").then().statusCode(400);
+        assertEquals(1, k8s.apps().statefulSets().inNamespace(NAMESPACE).list().getItems().size(),
+                "only the StatefulSet that is not Berth's");
+    }
+
+    private io.restassured.path.json.JsonPath create(UUID id, String name) {
+        return given().contentType(ContentType.JSON).body(request(name, NAMESPACE))
+                .put("/internal/instances/" + id + "/container").then().statusCode(200).extract().jsonPath();
+    }
+
+    private static Map<String, Object> request(String container, String namespace) {
+        return Map.of("name", container.substring(0, container.indexOf('-')), "environment", "production",
+                "engine", "postgresql", "container", container, "namespace", namespace);
+    }
+
+    /** What the StatefulSet controller and the kubelet would do: pod N-0 (ready) and its claim for each StatefulSet. */
+    private void playStatefulSetController(KubernetesClient k8s) {
+        kubelet.set(true);
+        controller = new Thread(() -> {
+            while (kubelet.get()) {
+                for (StatefulSet set : k8s.apps().statefulSets().inNamespace(NAMESPACE).list().getItems()) {
+                    String podName = set.getMetadata().getName() + "-0";
+                    Pod existing = k8s.pods().inNamespace(NAMESPACE).withName(podName).get();
+                    int replicas = set.getSpec().getReplicas() == null ? 1 : set.getSpec().getReplicas();
+                    if (replicas == 0 && existing != null) {
+                        k8s.pods().inNamespace(NAMESPACE).withName(podName).delete();
+                    } else if (replicas > 0 && existing == null && set.getSpec().getTemplate() != null) {
+                        k8s.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata()
+                                .withName(podName).withLabels(set.getSpec().getTemplate().getMetadata().getLabels())
+                                .endMetadata().withNewStatus().withPhase("Running").addNewCondition()
+                                .withType("Ready").withStatus("True").endCondition().endStatus().build()).create();
+                        String claim = "data-" + podName;
+                        if (k8s.persistentVolumeClaims().inNamespace(NAMESPACE).withName(claim).get() == null) {
+                            k8s.persistentVolumeClaims().inNamespace(NAMESPACE).resource(
+                                    new PersistentVolumeClaimBuilder().withNewMetadata().withName(claim).endMetadata()
+                                            .withNewSpec().withNewResources().addToRequests("storage",
+                                                    new Quantity("10Gi")).endResources().endSpec().build()).create();
+                        }
+                    }
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "fake-statefulset-controller");
+        controller.setDaemon(true);
+        controller.start();
+    }
+
+    private static void setReady(KubernetesClient k8s, String pod, boolean ready, String reason, String message) {
+        k8s.pods().inNamespace(NAMESPACE).withName(pod).edit(p -> new PodBuilder(p).editStatus().withConditions()
+                .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").withReason(reason)
+                .withMessage(message).endCondition().endStatus().build());
+    }
+
+    private String health(UUID id) {
+        var rows = pool.preparedQuery("SELECT health FROM instance_containers WHERE instance_id = $1")
+                .execute(Tuple.of(id)).await().atMost(Duration.ofSeconds(10));
+        return rows.size() == 0 ? null : rows.iterator().next().getString(0);
+    }
+
+    private List<String> events(UUID id) {
+        List<String> types = new ArrayList<>();
+        for (Row row : pool.preparedQuery("SELECT event_type FROM outbox WHERE message_key = $1 ORDER BY seq")
+                .execute(Tuple.of(id.toString())).await().atMost(Duration.ofSeconds(10))) {
+            String type = row.getString(0);
+            types.add(type.substring(type.lastIndexOf('.') + 1));
+        }
+        return types;
+    }
+
+    private List<String> payloads(UUID id) {
+        List<String> out = new ArrayList<>();
+        for (Row row : pool.preparedQuery("SELECT payload::text FROM outbox WHERE message_key = $1 ORDER BY seq")
+                .execute(Tuple.of(id.toString())).await().atMost(Duration.ofSeconds(10))) {
+            out.add(row.getString(0));
+        }
+        return out;
+    }
+}
