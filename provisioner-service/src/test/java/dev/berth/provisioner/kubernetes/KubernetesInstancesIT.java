@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -63,7 +63,7 @@ class KubernetesInstancesIT {
     }
 
     @KubernetesTestServer
-    KubernetesMockServer server;
+    KubernetesServer server;
 
     @Inject
     Pool pool;
@@ -81,7 +81,7 @@ class KubernetesInstancesIT {
 
     @Test
     void anInstanceIsMadeFollowsItsPodAndIsDeletedWithOrWithoutItsClaim() {
-        KubernetesClient k8s = server.createClient();
+        KubernetesClient k8s = server.getClient();
         playStatefulSetController(k8s);
         String name = "orders-production-postgresql";
         UUID id = UUID.randomUUID();
@@ -154,7 +154,7 @@ class KubernetesInstancesIT {
 
     @Test
     void aCreateThatFailsHalfWayLeavesNothingOfBerthsAndSaysWhy() {
-        KubernetesClient k8s = server.createClient();
+        KubernetesClient k8s = server.getClient();
         kubelet.set(false); // no pod ever comes: the create waits out its timeout
         String name = "stuck-production-postgresql";
         UUID id = UUID.randomUUID();
@@ -185,8 +185,10 @@ class KubernetesInstancesIT {
         withPort.put("hostPort", 5440);
         given().contentType(ContentType.JSON).body(withPort)
                 .put("/internal/instances/" + UUID.randomUUID() + "/container").then().statusCode(400);
-        assertEquals(1, k8s.apps().statefulSets().inNamespace(NAMESPACE).list().getItems().size(),
-                "only the StatefulSet that is not Berth's");
+        for (String refused : List.of("x-production-postgresql", "y-production-postgresql")) {
+            assertNull(k8s.apps().statefulSets().inNamespace(NAMESPACE).withName(refused).get(), refused);
+            assertNull(k8s.secrets().inNamespace(NAMESPACE).withName(refused + "-admin").get(), refused);
+        }
     }
 
     private io.restassured.path.json.JsonPath create(UUID id, String name) {
