@@ -73,6 +73,7 @@ public final class ServiceProcess {
             TestInfrastructure infra = TestInfrastructure.get();
             Map<String, String> settings = new HashMap<>(infra.provisionerSettings(poolSize));
             settings.putAll(PodmanService.get().provisionerSettings());
+            settings.putAll(KubernetesMock.get().provisionerSettings());
             // The admission hook asks the registry: the registry process of this JVM, or the registry under test.
             settings.put("quarkus.rest-client.registry.url", "http://127.0.0.1:" + registryPort());
             provisioner = start("provisioner", "berth_provisioner", FreePorts.next(), settings,

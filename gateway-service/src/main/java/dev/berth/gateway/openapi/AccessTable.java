@@ -25,7 +25,7 @@ public final class AccessTable {
             return List.of();
         }
         if (path.startsWith("/api/users") || path.startsWith("/api/audit")
-                || path.matches("/api/databases/[^/]+/credentials")) {
+                || path.matches("/api/databases/[^/]+/(credentials|kubernetes-secret)")) {
             return ADMINS;
         }
         if (path.startsWith("/api/auth/") || path.startsWith("/api/api-keys") || path.equals("/api/events")

@@ -17,6 +17,12 @@ public interface KubernetesConfig {
     /** The namespaces instances may be put in (the provisioner's Role must be bound in each); empty: off. */
     Optional<List<String>> namespaces();
 
+    /**
+     * The namespaces apps' credential Secrets may be written in (the provisioner needs create/update/delete on
+     * Secrets there, see deploy/kubernetes/examples/app-namespace); absent: apps get no Secrets.
+     */
+    Optional<List<String>> appNamespaces();
+
     /** Each instance's volume claim. */
     @WithDefault("10Gi")
     String storageSize();

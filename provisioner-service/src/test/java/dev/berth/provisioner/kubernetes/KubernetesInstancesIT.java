@@ -52,13 +52,14 @@ import org.junit.jupiter.api.Test;
 class KubernetesInstancesIT {
 
     static final String NAMESPACE = "berth-instances";
+    static final String APPS = "shop";
 
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             // The mock runs no database, so the admin login cannot be tried; a short wait for pods that never come.
             return Map.of("berth.kubernetes.namespaces", NAMESPACE, "berth.kubernetes.check-admin", "false",
-                    "berth.kubernetes.ready-timeout", "8s");
+                    "berth.kubernetes.ready-timeout", "8s", "berth.kubernetes.app-namespaces", APPS);
         }
     }
 
@@ -189,6 +190,67 @@ class KubernetesInstancesIT {
             assertNull(k8s.apps().statefulSets().inNamespace(NAMESPACE).withName(refused).get(), refused);
             assertNull(k8s.secrets().inNamespace(NAMESPACE).withName(refused + "-admin").get(), refused);
         }
+    }
+
+    @Test
+    void anAppsCredentialsBecomeASecretNamedAfterItAndOnlyBerthsOwnIsReplacedOrRemoved() {
+        KubernetesClient k8s = server.getClient();
+        UUID database = UUID.randomUUID();
+        String path = "/internal/kubernetes/namespaces/" + APPS + "/secrets/orders";
+        given().contentType(ContentType.JSON).body(Map.of("database", database, "data", Map.of(
+                        "DATABASE_URL", "postgresql://berth_orders:first-secret@db:5432/app_orders",
+                        "PGPASSWORD", "first-secret", "PGUSER", "berth_orders")))
+                .put(path).then().statusCode(200).body("created", equalTo(true))
+                .body("keys", equalTo(List.of("DATABASE_URL", "PGPASSWORD", "PGUSER")))
+                .body(org.hamcrest.Matchers.not(containsString("first-secret")));
+        var secret = k8s.secrets().inNamespace(APPS).withName("orders").get();
+        assertEquals("first-secret", value(secret, "PGPASSWORD"));
+        assertEquals("berth", secret.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
+
+        // Rotated credentials replace the Secret whole: a key no longer in the bundle goes.
+        given().contentType(ContentType.JSON).body(Map.of("database", database, "data", Map.of(
+                        "DATABASE_URL", "postgresql://berth_orders_2:second@db:5432/app_orders", "PGPASSWORD", "second")))
+                .put(path).then().statusCode(200).body("created", equalTo(false));
+        secret = k8s.secrets().inNamespace(APPS).withName("orders").get();
+        assertEquals("second", value(secret, "PGPASSWORD"));
+        assertNull(value(secret, "PGUSER"));
+
+        // Another database's Secret, or one Berth did not make, is left as it is.
+        given().contentType(ContentType.JSON).body(Map.of("database", UUID.randomUUID(), "data",
+                        Map.of("PGPASSWORD", "intruder"))).put(path).then().statusCode(409)
+                .body("detail", containsString("is not this database's"));
+        k8s.secrets().inNamespace(APPS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                .withName("billing").endMetadata().addToStringData("PGPASSWORD", "theirs").build()).create();
+        given().contentType(ContentType.JSON).body(Map.of("database", database, "data", Map.of("PGPASSWORD", "x")))
+                .put("/internal/kubernetes/namespaces/" + APPS + "/secrets/billing").then().statusCode(409);
+        given().queryParam("database", database).delete("/internal/kubernetes/namespaces/" + APPS + "/secrets/billing")
+                .then().statusCode(409);
+        assertEquals("theirs", value(k8s.secrets().inNamespace(APPS).withName("billing").get(), "PGPASSWORD"));
+        assertEquals("second", value(k8s.secrets().inNamespace(APPS).withName("orders").get(), "PGPASSWORD"));
+
+        // A namespace not configured, a name Kubernetes would refuse, a bad key: refused, nothing written.
+        given().contentType(ContentType.JSON).body(Map.of("database", database, "data", Map.of("PGPASSWORD", "x")))
+                .put("/internal/kubernetes/namespaces/kube-system/secrets/orders").then().statusCode(422)
+                .body("detail", containsString("not one Berth may write app Secrets in"));
+        given().contentType(ContentType.JSON).body(Map.of("database", database, "data", Map.of("PGPASSWORD", "x")))
+                .put("/internal/kubernetes/namespaces/" + APPS + "/secrets/Orders_DB").then().statusCode(400);
+        given().contentType(ContentType.JSON).body(Map.of("database", database, "data", Map.of("bad key!", "x")))
+                .put("/internal/kubernetes/namespaces/" + APPS + "/secrets/other").then().statusCode(400);
+        assertNull(k8s.secrets().inNamespace("kube-system").withName("orders").get());
+        assertNull(k8s.secrets().inNamespace(APPS).withName("other").get());
+
+        // Removed with the database; removing it again is not an error.
+        given().queryParam("database", database).delete(path).then().statusCode(204);
+        assertNull(k8s.secrets().inNamespace(APPS).withName("orders").get());
+        given().queryParam("database", database).delete(path).then().statusCode(204);
+    }
+
+    /** A key's value as a pod would get it (the mock keeps stringData as sent; a real API server moves it to data). */
+    private static String value(io.fabric8.kubernetes.api.model.Secret secret, String key) {
+        if (secret.getData() != null && secret.getData().containsKey(key)) {
+            return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+        }
+        return secret.getStringData() == null ? null : secret.getStringData().get(key);
     }
 
     private io.restassured.path.json.JsonPath create(UUID id, String name) {

@@ -135,6 +135,32 @@ class KubernetesManifestsTest {
             }
         }
         assertEquals(new TreeSet<>(List.of("persistentvolumeclaims", "secrets", "services", "statefulsets")), writable);
+        // The provisioner puts instances where its Role is bound, and there only.
+        Deployment provisioner = of(all, Deployment.class).stream().filter(d -> d.getMetadata().getName()
+                .equals("berth-provisioner")).findFirst().orElseThrow();
+        String namespaces = provisioner.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("BERTH_KUBERNETES_NAMESPACES")).map(EnvVar::getValue).findFirst()
+                .orElse("");
+        assertEquals(of(all, Role.class).stream().map(r -> r.getMetadata().getNamespace()).collect(Collectors
+                .toCollection(TreeSet::new)), new TreeSet<>(List.of(namespaces.split(","))));
+    }
+
+    /** What an operator applies in an app namespace lets the provisioner touch Secrets there and nothing else. */
+    @Test
+    void theAppNamespaceExampleGrantsTheProvisionerSecretsAndNothingElse() throws IOException {
+        List<GenericKubernetesResource> example = examples("app-namespace/secrets-role.yaml");
+        Role role = Serialization.unmarshal(Serialization.asYaml(example.stream().filter(r -> r.getKind()
+                .equals("Role")).findFirst().orElseThrow()), Role.class);
+        RoleBinding binding = Serialization.unmarshal(Serialization.asYaml(example.stream().filter(r -> r.getKind()
+                .equals("RoleBinding")).findFirst().orElseThrow()), RoleBinding.class);
+        assertEquals(Set.of("secrets"), role.getRules().stream().flatMap(r -> r.getResources().stream())
+                .collect(Collectors.toSet()));
+        assertFalse(role.getRules().stream().anyMatch(r -> r.getVerbs().contains("list") || r.getVerbs()
+                .contains("watch") || r.getVerbs().contains("*")), "it cannot read every Secret of the namespace");
+        assertEquals(role.getMetadata().getNamespace(), binding.getMetadata().getNamespace());
+        assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
+        assertEquals(List.of("berth/berth-provisioner"), binding.getSubjects().stream()
+                .map(s -> s.getNamespace() + "/" + s.getName()).toList());
     }
 
     @Test

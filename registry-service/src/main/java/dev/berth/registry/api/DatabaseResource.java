@@ -14,6 +14,7 @@ import dev.berth.registry.service.DatabaseService;
 import dev.berth.registry.service.DatabaseSamples;
 import dev.berth.registry.service.Detection;
 import dev.berth.registry.service.InstanceCatalog;
+import dev.berth.registry.service.KubernetesSecrets;
 import dev.berth.registry.service.Orphans;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -26,6 +27,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -119,6 +121,9 @@ public class DatabaseResource {
 
     @Inject
     SecurityIdentity identity;
+
+    @Inject
+    KubernetesSecrets secrets;
 
     @Inject
     Orphans orphans;
@@ -219,6 +224,37 @@ public class DatabaseResource {
                         .map(handOver -> DatabaseView.withSecrets(found.database(), found.login(), connectHost(),
                                 config.pooler().port())
                                 .withHandOver(handOver)));
+    }
+
+    /** Where an app's credential Secret goes: its Kubernetes namespace. */
+    public record SecretTarget(String namespace) {
+    }
+
+    @PUT
+    @Path("/{id}/kubernetes-secret")
+    @Operation(summary = "Keep the credentials in a Kubernetes Secret (audited)", description = "Writes a Secret named "
+            + "after the app (orders, or orders-staging outside production) into the namespace, with one key per "
+            + "variable of the env bundle (DATABASE_URL, JDBC_DATABASE_URL, PGPASSWORD, …) for envFrom: secretRef. "
+            + "Rewritten when the credentials rotate or pooling is switched, removed with the database. Answers "
+            + "where it is and its keys, never the values. 422 when the provisioner may not write Secrets in that "
+            + "namespace (berth.kubernetes.app-namespaces), 409 when a Secret of that name is not Berth's.")
+    public Uni<KubernetesSecrets.Placed> writeSecret(@PathParam("id") UUID id, SecretTarget target) {
+        return secrets.write(id, target == null ? null : target.namespace(), identity.getPrincipal().getName());
+    }
+
+    @GET
+    @Path("/{id}/kubernetes-secret")
+    @Operation(summary = "Where the credentials' Kubernetes Secret is", description = "404 when there is none.")
+    public Uni<KubernetesSecrets.Placed> secret(@PathParam("id") UUID id) {
+        return service.get(id).flatMap(db -> secrets.placed(id)).map(placed -> placed.orElseThrow(
+                () -> new ProblemException(ProblemType.NOT_FOUND, "database " + id + " has no Kubernetes Secret")));
+    }
+
+    @DELETE
+    @Path("/{id}/kubernetes-secret")
+    @Operation(summary = "Remove the credentials' Kubernetes Secret")
+    public Uni<Response> deleteSecret(@PathParam("id") UUID id) {
+        return service.get(id).flatMap(db -> secrets.remove(id)).map(v -> Response.noContent().build());
     }
 
     @DELETE

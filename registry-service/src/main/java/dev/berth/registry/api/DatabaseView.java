@@ -47,14 +47,11 @@ public record DatabaseView(UUID id, String app, String environment, InstanceRef 
 
     static DatabaseView withSecrets(AppDatabase d, ProvisionedLogin login, String connectHost,
             java.util.Optional<Integer> poolerPort) {
-        String host = connectHost == null || d.dedicated() ? d.host() : connectHost;
         return new DatabaseView(d.id(), d.app(), d.environment(), new InstanceRef(d.instanceId(), d.instanceName()),
                 d.databaseName(), d.roleName(), login.username(), d.status().db(), d.connectionLimit(), d.sslmode(), d.pooled(),
                 d.createdAt(), d.lastBackupAt(), d.deletionError(), null, null,
                 new Credentials(login.username(), login.password(), login.retiringRole(), login.retireAfter()),
-                ConnectionStrings.of(d.engine(), host, d.connectPort(poolerPort), d.databaseName(), login.username(),
-                        login.password(), d.sslmode(), d.pooled()),
-                null, null, null);
+                ConnectionStrings.forClients(d, login, connectHost, poolerPort), null, null, null);
     }
 
     /** After a rotation: the apps that were recreated with the new credentials, and those that were not (why). */

@@ -99,6 +99,28 @@ public interface ProvisionerClient {
     @Path("/databases/{id}")
     Uni<Void> drop(@PathParam("id") UUID id);
 
+    /** An app's credentials as a Kubernetes Secret: {@code data} holds the password, never logged. */
+    record SecretRequest(UUID database, Map<String, String> data) {
+
+        @Override
+        public String toString() {
+            return "SecretRequest[" + database + ", keys " + (data == null ? "none" : data.keySet()) + "]";
+        }
+    }
+
+    record WrittenSecret(String namespace, String name, List<String> keys, boolean created) {
+    }
+
+    @PUT
+    @Path("/kubernetes/namespaces/{namespace}/secrets/{name}")
+    Uni<WrittenSecret> writeSecret(@PathParam("namespace") String namespace, @PathParam("name") String name,
+            SecretRequest request);
+
+    @DELETE
+    @Path("/kubernetes/namespaces/{namespace}/secrets/{name}")
+    Uni<Void> deleteSecret(@PathParam("namespace") String namespace, @PathParam("name") String name,
+            @QueryParam("database") UUID database);
+
     record LoginState(boolean enabled) {
     }
 

@@ -14,6 +14,18 @@ import java.util.Map;
  */
 public record ConnectionStrings(String uri, String jdbc, String libpq, Map<String, String> env) {
 
+    /**
+     * The strings the API hands out (and an app's Kubernetes Secret holds): the install's connect host for databases
+     * of shared instances where one is configured, the instance's own address otherwise; PgBouncer's port when pooled.
+     */
+    public static ConnectionStrings forClients(dev.berth.registry.domain.AppDatabase d,
+            dev.berth.contracts.provisioning.ProvisionedLogin login, String connectHost,
+            java.util.Optional<Integer> poolerPort) {
+        String host = connectHost == null || d.dedicated() ? d.host() : connectHost;
+        return of(d.engine(), host, d.connectPort(poolerPort), d.databaseName(), login.username(), login.password(),
+                d.sslmode(), d.pooled());
+    }
+
     public static ConnectionStrings of(String host, int port, String database, String user, String password,
             String sslmode) {
         return of("postgresql", host, port, database, user, password, sslmode);

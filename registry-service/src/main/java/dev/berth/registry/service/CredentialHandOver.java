@@ -46,6 +46,9 @@ public class CredentialHandOver {
     DatabaseBinding binding;
 
     @Inject
+    KubernetesSecrets secrets;
+
+    @Inject
     @RestClient
     ProvisionerClient provisioner;
 
@@ -59,6 +62,14 @@ public class CredentialHandOver {
                             .onFailure().invoke(e -> notUpdated.put(app.name(), e.getMessage()))
                             .onFailure().recoverWithNull())
                     .collect().last()
+                    // An app on Kubernetes reads the new login from its Secret (after its next rollout).
+                    .call(ignored -> secrets.refresh(database, login).invoke(secret -> secret.ifPresent(s -> {
+                        if (s.getValue().isEmpty()) {
+                            updated.add(s.getKey());
+                        } else {
+                            notUpdated.put(s.getKey(), s.getValue());
+                        }
+                    })))
                     .map(ignored -> new HandOver(List.copyOf(updated), Map.copyOf(notUpdated)));
         });
     }

@@ -75,6 +75,9 @@ public class DatabaseService {
     RegistryConfig config;
 
     @Inject
+    KubernetesSecrets secrets;
+
+    @Inject
     @RestClient
     ProvisionerClient provisioner;
 
@@ -273,6 +276,7 @@ public class DatabaseService {
     private Uni<Void> drop(AppDatabase db, String policy) {
         return pool.withTransaction(tx -> databases.setStatus(tx, db.id(), Status.DELETING, null))
                 .chain(() -> guarded(provisioner.drop(db.id())))
+                .call(() -> secrets.removeQuietly(db.id()))
                 .chain(() -> pool.withTransaction(tx -> databases.delete(tx, db.id())
                         .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, dropped(db, policy))))))
                 .call(() -> retireInstanceOf(db))
