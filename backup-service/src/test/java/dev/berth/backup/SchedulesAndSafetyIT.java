@@ -45,6 +45,12 @@ class SchedulesAndSafetyIT {
         given().contentType(ContentType.JSON).body(Map.of("keepLast", 0))
                 .when().put("/api/backup-settings").then().statusCode(400);
         given().get("/api/backup-schedules/" + db.id()).then().body("cron", equalTo("0 3 * * 0"));
+        // A database the service does not know: 404, and no schedule appears for it.
+        String unknown = java.util.UUID.randomUUID().toString();
+        given().contentType(ContentType.JSON).body(Map.of("cron", "weekly"))
+                .when().put("/api/backup-schedules/" + unknown).then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("no backup schedule"));
+        given().get("/api/backup-schedules/" + unknown).then().statusCode(404);
     }
 
     @Test

@@ -99,6 +99,20 @@ public final class RunningBerth implements AutoCloseable {
         }
     }
 
+    /** SQL as the embedded PostgreSQL's superuser over its socket (peer, as the OS user postgres); psql's output. */
+    public String sql(String database, String sql) {
+        List<String> psql = List.of("psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h",
+                home.resolve("postgres/socket").toString(), "-p", pgPort(), "-U", "postgres", "-d", database, "-f", "-");
+        List<String> command = new ArrayList<>();
+        if (Commands.runningAsRoot()) {
+            command.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        command.addAll(psql);
+        Commands.Result result = Commands.tryRun(command, Map.of(), home, 60, sql);
+        assertEquals(0, result.exitCode(), result.output());
+        return result.output().strip();
+    }
+
     /** {@code ./berth <args>} against this run. */
     public Commands.Result run(int seconds, String... args) {
         List<String> command = new ArrayList<>(List.of("timeout", String.valueOf(seconds),

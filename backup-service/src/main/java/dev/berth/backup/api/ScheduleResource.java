@@ -57,17 +57,20 @@ public class ScheduleResource {
 
     @PUT
     @Path("/{databaseId}")
-    @Operation(summary = "Override the schedule, retention or keep-last of one database, or switch it off")
+    @Operation(summary = "Override the schedule, retention or keep-last of one database, or switch it off",
+            description = "404 for a database the backup service does not know (yet).")
     public ScheduleView put(@PathParam("databaseId") String databaseId, ScheduleChange change) {
         if (change == null) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "a body is required");
         }
         String cron = change.cron() == null ? null : Cron.normalize(change.cron());
         SettingsResource.checkRetention(change.retentionDays(), change.keepLast());
-        BackupSettings.Schedule existing = settings.schedule(databaseId).orElse(null);
-        return view(settings.saveSchedule(databaseId, existing == null ? null : existing.databaseName(),
-                existing == null ? null : existing.instanceId(), cron, change.retentionDays(), change.keepLast(),
-                change.enabled() == null || change.enabled()));
+        // Every database gets its schedule when it is provisioned (DatabaseProvisioned): no schedule, no database.
+        BackupSettings.Schedule existing = settings.schedule(databaseId).orElseThrow(() -> new ProblemException(
+                ProblemType.NOT_FOUND, "no backup schedule for database " + databaseId + ": it does not exist, or "
+                        + "its provisioning has not reached the backup service yet"));
+        return view(settings.saveSchedule(databaseId, existing.databaseName(), existing.instanceId(), cron,
+                change.retentionDays(), change.keepLast(), change.enabled() == null || change.enabled()));
     }
 
     private ScheduleView view(BackupSettings.Schedule s) {

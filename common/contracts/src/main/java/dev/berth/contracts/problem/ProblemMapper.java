@@ -35,6 +35,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
                     : status == 409 ? ProblemType.CONFLICT
                     : status >= 500 ? ProblemType.INTERNAL : ProblemType.INVALID_REQUEST;
             problem = new Problem(Problem.of(type, null).type(), type.title(), status, web.getMessage(), null);
+        } else if (unstorableText(error)) {
+            // A NUL byte (or a character the database's encoding lacks) in a name or filter: the caller's input.
+            problem = Problem.of(ProblemType.INVALID_REQUEST, "the request holds text that cannot be stored or "
+                    + "searched for (a NUL byte, or a character outside UTF-8); remove it and try again");
         } else {
             // A bug or a failure nobody mapped: the caller gets an id to quote, the log has the cause under it.
             String id = UUID.randomUUID().toString().substring(0, 8);
@@ -43,6 +47,16 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
                     + "log; try again, and report it with that id if it persists");
         }
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    /** PostgreSQL refused a value as text (SQLSTATE 22021 invalid byte sequence, 22P05 untranslatable character). */
+    private static boolean unstorableText(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (SqlStates.is(t, SqlStates.INVALID_BYTE_SEQUENCE) || SqlStates.is(t, SqlStates.UNTRANSLATABLE_CHARACTER)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable jsonCause(Throwable error) {

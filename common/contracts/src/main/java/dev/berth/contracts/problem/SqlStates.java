@@ -15,6 +15,9 @@ public final class SqlStates {
     public static final String DUPLICATE_OBJECT = "42710";
     public static final String TOO_MANY_CONNECTIONS = "53300";
     public static final String ADMIN_SHUTDOWN = "57P01";
+    /** A value PostgreSQL cannot take as text: a NUL byte, a character outside the encoding. */
+    public static final String INVALID_BYTE_SEQUENCE = "22021";
+    public static final String UNTRANSLATABLE_CHARACTER = "22P05";
 
     private static final Map<String, ProblemType> TYPES = Map.of(
             UNIQUE_VIOLATION, ProblemType.CONFLICT,
