@@ -44,6 +44,7 @@ public class RestoreVerifier {
         Backup backup = catalog.find(backupId).orElseThrow();
         catalog.verifying(backupId);
         String failure = null;
+        String passed = null;
         Path file = null;
         AdminConnection scratch = null;
         try {
@@ -54,17 +55,18 @@ public class RestoreVerifier {
             DatabaseShape source = new DatabaseShape(backup.tableCount() == null ? 0 : backup.tableCount(),
                     backup.rowEstimate() == null ? 0 : backup.rowEstimate());
             failure = restored.compareWith(source);
-            if (failure == null) {
-                catalog.verified(backupId, true, "redis".equals(scratch.engine()) ? "restored " + restored.rows()
-                        + " keys" : "restored " + restored.tables() + " tables, about " + restored.rows() + " rows");
-            }
+            passed = "redis".equals(scratch.engine()) ? "restored " + restored.rows() + " keys"
+                    : "restored " + restored.tables() + " tables, about " + restored.rows() + " rows";
         } catch (IOException | SQLException | RuntimeException e) {
             failure = RestoreService.message(e);
         } finally {
             dropScratch(backup, scratch);
             files.discardWorkCopy(file);
         }
-        if (failure != null) {
+        // Recorded once the scratch copy is gone: whoever waits for the result finds nothing left behind.
+        if (failure == null) {
+            catalog.verified(backupId, true, passed);
+        } else {
             LOG.warnf("backup %s of %s is NOT restorable: %s", backupId, backup.databaseName(), failure);
             catalog.verified(backupId, false, failure);
         }
