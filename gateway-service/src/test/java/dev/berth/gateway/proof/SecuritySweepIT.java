@@ -207,6 +207,7 @@ class SecuritySweepIT {
         // Cases the fuzzer once found, kept as they were: a NUL byte where PostgreSQL would get it as text.
         for (String[] known : List.of(new String[] {"GET", "/api/backups/globals?instance=a%00b", null},
                 new String[] {"GET", "/api/databases?app=a%00b", null},
+                new String[] {"GET", "/api/activity?subject=a%00b", null},
                 new String[] {"POST", "/api/databases", "{\"app\":\"a\\u0000b\"}"})) {
             Sweeper.Answer a = http.send(known[0], known[1], admin, known[2]);
             assertEquals(400, a.status(), known[0] + " " + known[1] + ": " + a.body());

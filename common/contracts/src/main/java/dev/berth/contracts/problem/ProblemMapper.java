@@ -49,10 +49,15 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
-    /** PostgreSQL refused a value as text (SQLSTATE 22021 invalid byte sequence, 22P05 untranslatable character). */
+    /**
+     * PostgreSQL refused a value as text (SQLSTATE 22021 invalid byte sequence, 22P05 untranslatable character), from
+     * the reactive client directly or through Hibernate Reactive (a {@link java.sql.SQLException} under its own).
+     */
     private static boolean unstorableText(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (SqlStates.is(t, SqlStates.INVALID_BYTE_SEQUENCE) || SqlStates.is(t, SqlStates.UNTRANSLATABLE_CHARACTER)) {
+            String state = t instanceof java.sql.SQLException sql ? sql.getSQLState() : null;
+            if (SqlStates.is(t, SqlStates.INVALID_BYTE_SEQUENCE) || SqlStates.is(t, SqlStates.UNTRANSLATABLE_CHARACTER)
+                    || SqlStates.INVALID_BYTE_SEQUENCE.equals(state) || SqlStates.UNTRANSLATABLE_CHARACTER.equals(state)) {
                 return true;
             }
         }
