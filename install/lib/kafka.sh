@@ -39,6 +39,8 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
+# The log cleaner otherwise holds a 128 MiB dedupe buffer on the heap: 8 MiB is ~350,000 keys per pass.
+log.cleaner.dedupe.buffer.size=8388608
 EOF
 }
 

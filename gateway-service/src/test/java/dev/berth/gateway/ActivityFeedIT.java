@@ -3,7 +3,9 @@ package dev.berth.gateway;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 
 import dev.berth.contracts.events.BackupCompleted;
 import dev.berth.contracts.events.ContainerCreated;
@@ -11,12 +13,18 @@ import dev.berth.contracts.events.DatabaseProvisioned;
 import dev.berth.contracts.events.EventEnvelope;
 import dev.berth.testing.TestEvents;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class ActivityFeedIT {
+
+    @Inject
+    Pool pool;
 
     @Test
     void eventsFromEveryTopicAppearOnceNewestFirst() {
@@ -44,5 +52,23 @@ class ActivityFeedIT {
     void refusesLimitsOutsideTheBounds() {
         given().queryParam("limit", 0).when().get("/api/activity").then().statusCode(400);
         given().queryParam("limit", 501).when().get("/api/activity").then().statusCode(400);
+    }
+
+    @Test
+    void secretLookingFieldsAreLeftOutOfTheListAsOfTheStream() {
+        // Events carry no secrets by contract; an entry that did anyway (an older or a foreign producer) is shown
+        // without them.
+        String subject = "s-" + UUID.randomUUID();
+        pool.preparedQuery("INSERT INTO activity (event_id, type, subject, source, occurred_at, data) VALUES ($1, "
+                        + "'dev.berth.DatabaseProvisioned', $2, '/berth/test', now(), CAST($3::text AS jsonb))")
+                .execute(Tuple.of(UUID.randomUUID(), subject,
+                        "{\"databaseName\":\"app_x\",\"adminPassword\":\"not-for-eyes\",\"nested\":{\"apiKey\":\"k\"}}"))
+                .await().indefinitely();
+
+        given().queryParam("subject", subject).when().get("/api/activity").then().statusCode(200)
+                .body("", hasSize(1))
+                .body("[0].data.databaseName", equalTo("app_x"))
+                .body("[0].data", not(hasKey("adminPassword")))
+                .body("[0].data.nested", not(hasKey("apiKey")));
     }
 }

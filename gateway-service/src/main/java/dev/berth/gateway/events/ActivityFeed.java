@@ -40,7 +40,6 @@ public class ActivityFeed {
     static final String CHANNEL = "berth_activity";
     private static final int BATCH = 500;
     private static final int REMEMBERED = 10_000;
-    static final String COLUMNS = "seq, event_id, type, subject, source, occurred_at, data::text";
 
     private final Pool db;
     private final Vertx vertx;
@@ -91,7 +90,7 @@ public class ActivityFeed {
 
     /** Entries after {@code seq} (oldest first, at most {@code limit}): what a resumed stream missed. */
     Uni<List<SseFrame>> after(long seq, int limit) {
-        return db.preparedQuery("SELECT " + COLUMNS + " FROM activity WHERE seq > $1 ORDER BY seq LIMIT $2")
+        return db.preparedQuery("SELECT " + StreamedEvent.COLUMNS + " FROM activity WHERE seq > $1 ORDER BY seq LIMIT $2")
                 .execute(Tuple.of(seq, limit)).map(this::events);
     }
 
@@ -106,7 +105,7 @@ public class ActivityFeed {
             catchUp();
         } else if (!alreadySent(seq)) {
             // committed after a later entry had been sent
-            db.preparedQuery("SELECT " + COLUMNS + " FROM activity WHERE seq = $1").execute(Tuple.of(seq))
+            db.preparedQuery("SELECT " + StreamedEvent.COLUMNS + " FROM activity WHERE seq = $1").execute(Tuple.of(seq))
                     .map(this::events).subscribe().with(this::send, this::fetchFailed);
         }
     }
@@ -174,7 +173,7 @@ public class ActivityFeed {
     private List<SseFrame> events(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
         List<SseFrame> events = new ArrayList<>();
         for (Row r : rows) {
-            events.add(frame(event(r)));
+            events.add(frame(StreamedEvent.of(r, json)));
         }
         return events;
     }
@@ -188,19 +187,5 @@ public class ActivityFeed {
         }
         return new SseFrame(event.seq(), "id: " + event.seq() + "\nevent: " + event.name() + "\ndata: " + data
                 + "\n\n");
-    }
-
-    private StreamedEvent event(Row r) {
-        String type = r.getString("type");
-        String name = type.startsWith(EventEnvelope.TYPE_PREFIX) ? type.substring(EventEnvelope.TYPE_PREFIX.length())
-                : type;
-        JsonNode data;
-        try {
-            data = EventVisibility.scrub(json.readTree(r.getString("data")));
-        } catch (IOException e) {
-            data = json.createObjectNode();
-        }
-        return new StreamedEvent(r.getLong("seq"), r.getUUID("event_id"), type, name, r.getString("subject"),
-                r.getString("source"), r.getOffsetDateTime("occurred_at"), data);
     }
 }

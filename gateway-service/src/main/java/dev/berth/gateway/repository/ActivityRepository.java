@@ -1,20 +1,33 @@
 package dev.berth.gateway.repository;
 
-import dev.berth.gateway.domain.ActivityEntry;
-import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Sort;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.gateway.events.StreamedEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
+/** Reads the {@code activity} table; the event consumers write it. */
 @ApplicationScoped
-public class ActivityRepository implements PanacheRepositoryBase<ActivityEntry, UUID> {
+public class ActivityRepository {
 
-    public Uni<List<ActivityEntry>> newest(int limit, String subject) {
-        Sort newestFirst = Sort.descending("occurredAt");
-        var query = subject == null ? findAll(newestFirst) : find("subject", newestFirst, subject);
-        return query.page(Page.ofSize(limit)).list();
+    @Inject
+    Pool pool;
+
+    @Inject
+    ObjectMapper json;
+
+    /** The newest entries, of one aggregate ({@code subject}) or of all when it is null. */
+    public Uni<List<StreamedEvent>> newest(int limit, String subject) {
+        return pool.preparedQuery("SELECT " + StreamedEvent.COLUMNS + " FROM activity "
+                        + "WHERE ($1::text IS NULL OR subject = $1) ORDER BY occurred_at DESC, seq DESC LIMIT $2")
+                .execute(Tuple.of(subject, limit)).map(rows -> {
+                    List<StreamedEvent> list = new ArrayList<>();
+                    rows.forEach(r -> list.add(StreamedEvent.of(r, json)));
+                    return list;
+                });
     }
 }

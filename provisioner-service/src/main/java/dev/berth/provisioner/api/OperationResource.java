@@ -3,7 +3,6 @@ package dev.berth.provisioner.api;
 import dev.berth.provisioner.config.ProvisionerConfig;
 import dev.berth.provisioner.domain.ProvisioningOperation;
 import dev.berth.provisioner.repository.OperationRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -25,7 +24,7 @@ public class OperationResource {
             OffsetDateTime finishedAt, String error) {
 
         static OperationView of(ProvisioningOperation o) {
-            return new OperationView(o.id, o.kind, o.target, o.phase, o.startedAt, o.finishedAt, o.error);
+            return new OperationView(o.id(), o.kind(), o.target(), o.phase(), o.startedAt(), o.finishedAt(), o.error());
         }
     }
 
@@ -36,7 +35,6 @@ public class OperationResource {
     ProvisionerConfig config;
 
     @GET
-    @WithSession
     @Operation(summary = "Recent provisioning operations", description = "Newest first.")
     public Uni<List<OperationView>> recent() {
         return operations.newest(config.operations().listLimit())

@@ -1,31 +1,19 @@
 package dev.berth.provisioner.domain;
 
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
+import io.vertx.mutiny.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /** One side effect the provisioner carried out (or is carrying out), with its persisted phase. */
-@Entity
-@Table(name = "provisioning_operations")
-public class ProvisioningOperation {
+public record ProvisioningOperation(UUID id, String kind, String target, String phase, OffsetDateTime startedAt,
+        OffsetDateTime finishedAt, String error) {
 
-    @Id
-    public UUID id;
+    public static final String SELECT = "SELECT id, kind, target, phase, started_at, finished_at, error "
+            + "FROM provisioning_operations ";
 
-    public String kind;
-
-    public String target;
-
-    public String phase;
-
-    @Column(name = "started_at")
-    public OffsetDateTime startedAt;
-
-    @Column(name = "finished_at")
-    public OffsetDateTime finishedAt;
-
-    public String error;
+    public static ProvisioningOperation of(Row r) {
+        return new ProvisioningOperation(r.getUUID("id"), r.getString("kind"), r.getString("target"),
+                r.getString("phase"), r.getOffsetDateTime("started_at"), r.getOffsetDateTime("finished_at"),
+                r.getString("error"));
+    }
 }

@@ -12,7 +12,6 @@ import dev.berth.registry.repository.InstanceRepository;
 import dev.berth.registry.service.Adoption;
 import dev.berth.registry.service.DedicatedInstances;
 import dev.berth.registry.service.InstanceCatalog;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -52,7 +51,6 @@ public class InstanceResource {
     InstanceCatalog catalog;
 
     @GET
-    @WithSession
     @Operation(summary = "List instances", description = "Paginated, ordered by name.")
     public Uni<PageView<InstanceView>> list(@QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         Paging paging = Paging.of(page, size, config.page());
@@ -165,18 +163,13 @@ public class InstanceResource {
         return dedicated.stats(id);
     }
 
-    @WithSession
     Uni<InstanceView> view(UUID id) {
-        return instances.findById(id).map(i -> {
-            if (i == null) {
-                throw new ProblemException(ProblemType.NOT_FOUND, "no instance " + id);
-            }
-            return viewOf(i);
-        });
+        return instances.find(id).map(found -> viewOf(found.orElseThrow(
+                () -> new ProblemException(ProblemType.NOT_FOUND, "no instance " + id))));
     }
 
     private InstanceView viewOf(Instance i) {
-        return InstanceView.of(i, DefaultInstance.ID.equals(i.id) ? config.pooler().port().orElse(null) : null);
+        return InstanceView.of(i, DefaultInstance.ID.equals(i.id()) ? config.pooler().port().orElse(null) : null);
     }
 
     @Inject

@@ -16,8 +16,8 @@ public record InstanceView(UUID id, String name, String engine, String host, int
         Integer poolerPort, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
     static InstanceView of(Instance i, Integer poolerPort) {
-        return new InstanceView(i.id, i.name, i.engine, i.host, i.port, i.adminUser, i.status, i.statusDetail,
-                i.shared, i.dedicated, i.environment, i.container, i.image, i.version, i.hostPort, i.memoryBytes,
-                i.cpus, i.madeForApp, poolerPort, i.createdAt, i.updatedAt);
+        return new InstanceView(i.id(), i.name(), i.engine(), i.host(), i.port(), i.adminUser(), i.status(),
+                i.statusDetail(), i.shared(), i.dedicated(), i.environment(), i.container(), i.image(), i.version(),
+                i.hostPort(), i.memoryBytes(), i.cpus(), i.madeForApp(), poolerPort, i.createdAt(), i.updatedAt());
     }
 }

@@ -1,64 +1,29 @@
 package dev.berth.registry.domain;
 
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
+import io.vertx.mutiny.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A database server Berth can create databases on. Its admin password is held by the provisioner's vault. */
-@Entity
-@Table(name = "instances")
-public class Instance {
+/**
+ * A database server Berth can create databases on, as the {@code instances} catalog holds it. Its admin password is
+ * held by the provisioner's vault. {@code dedicated}: a server Berth runs in a container (else the default or an
+ * external one).
+ */
+public record Instance(UUID id, String name, String engine, String host, int port, String adminUser, String status,
+        boolean shared, boolean dedicated, String environment, String container, String image, String version,
+        Integer hostPort, Long memoryBytes, Double cpus, UUID madeForApp, String statusDetail, OffsetDateTime updatedAt,
+        OffsetDateTime createdAt) {
 
-    @Id
-    public UUID id;
+    public static final String SELECT = "SELECT id, name, engine, host, port, admin_user, status, is_shared, dedicated, "
+            + "environment, container, image, version, host_port, memory_bytes, cpus, made_for_app, status_detail, "
+            + "updated_at, created_at FROM instances ";
 
-    public String name;
-
-    public String engine;
-
-    public String host;
-
-    public int port;
-
-    @Column(name = "admin_user")
-    public String adminUser;
-
-    public String status;
-
-    @Column(name = "is_shared")
-    public boolean shared;
-
-    /** A server Berth runs in a container (else the default or an external one). */
-    public boolean dedicated;
-
-    public String environment;
-
-    public String container;
-
-    public String image;
-
-    public String version;
-
-    @Column(name = "host_port")
-    public Integer hostPort;
-
-    @Column(name = "memory_bytes")
-    public Long memoryBytes;
-
-    public Double cpus;
-
-    @Column(name = "made_for_app")
-    public UUID madeForApp;
-
-    @Column(name = "status_detail")
-    public String statusDetail;
-
-    @Column(name = "updated_at", insertable = false, updatable = false)
-    public OffsetDateTime updatedAt;
-
-    @Column(name = "created_at", insertable = false, updatable = false)
-    public OffsetDateTime createdAt;
+    public static Instance of(Row r) {
+        return new Instance(r.getUUID("id"), r.getString("name"), r.getString("engine"), r.getString("host"),
+                r.getInteger("port"), r.getString("admin_user"), r.getString("status"),
+                Boolean.TRUE.equals(r.getBoolean("is_shared")), Boolean.TRUE.equals(r.getBoolean("dedicated")),
+                r.getString("environment"), r.getString("container"), r.getString("image"), r.getString("version"),
+                r.getInteger("host_port"), r.getLong("memory_bytes"), r.getDouble("cpus"), r.getUUID("made_for_app"),
+                r.getString("status_detail"), r.getOffsetDateTime("updated_at"), r.getOffsetDateTime("created_at"));
+    }
 }

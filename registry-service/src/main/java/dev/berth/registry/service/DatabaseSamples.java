@@ -3,6 +3,8 @@ package dev.berth.registry.service;
 import dev.berth.contracts.provisioning.DatabaseFigures;
 import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.config.RegistryConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -51,6 +53,9 @@ public class DatabaseSamples {
     @Inject
     RegistryConfig config;
 
+    @Inject
+    MeterRegistry meters;
+
     @Scheduled(every = "${berth.registry.samples.interval:60s}", delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
@@ -59,6 +64,7 @@ public class DatabaseSamples {
 
     /** Takes one sample of every ready database; returns how many rows were written. */
     public Uni<Integer> sample() {
+        Timer.Sample cycle = Timer.start(meters);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return pool.query("SELECT DISTINCT i.id FROM instances i JOIN app_databases d ON d.instance_id = i.id "
                         + "WHERE i.engine IN ('postgresql', 'mariadb', 'mysql') AND d.status = 'ready' "
@@ -70,7 +76,9 @@ public class DatabaseSamples {
                             .onItem().transformToUniAndConcatenate(id -> sampleInstance(id, now))
                             .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue));
                 })
-                .call(() -> prune(now.minus(config.samples().retention())));
+                .call(() -> prune(now.minus(config.samples().retention())))
+                .invoke(() -> cycle.stop(Timer.builder("berth.samples.cycle")
+                        .description("One sampling of every ready database, written and pruned").register(meters)));
     }
 
     private Uni<Integer> sampleInstance(UUID instanceId, OffsetDateTime at) {
