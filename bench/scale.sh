@@ -11,7 +11,8 @@
 #   reconciler           POST /api/reconciliation, 5 cycles (target ≤ 1 s), vs the two catalog queries it needs
 #   stats cycle          one sampling of every database (the registry's berth_samples_cycle_seconds), up to 75 s wait
 #   backup round         every database due at once (global cron set to every minute, then put back): from the
-#                        first queued to the last completed, vs raw `pg_dump -Fc` of each with the same parallelism
+#                        first queued to the last completed, vs raw `pg_dump -Fc > file` of each (as Berth streams it,
+#                        without pg_dump's own fsync of an -f file) with the same parallelism
 #                        (target ≤ 1.2 × sum of raw times ÷ parallelism)
 #   RSS                  each service after all of the above
 #   delete               all N through DELETE /api/databases/{id} with C clients
@@ -36,14 +37,14 @@ PGPASSWORD=$(cat "$HOME_DIR/postgres/admin.password")
 PSQL=("$BIN/psql" -X -q -A -t -d postgres)
 RUN=s$(date +%s | tail -c 6)
 TMP=$(mktemp -d)
-PARALLELISM=$(grep -h '^BERTH_BACKUP_PARALLELISM=' "$HOME_DIR/run/backup/.env" 2>/dev/null | cut -d= -f2)
+PARALLELISM=$(grep -h "^BERTH_BACKUP_PARALLELISM=" "$HOME_DIR/run/backup/.env" 2>/dev/null | cut -d= -f2 || true)
 PARALLELISM=${PARALLELISM:-2}
 # Tokens in curl's own config files, never on a command line: the internal admin token for the services, a person's
 # token for the gateway.
 INTERNAL=$("$ROOT/berth" token admin 7200)
 printf 'header = "Authorization: Bearer %s"\n' "$INTERNAL" > "$TMP/internal.curlrc"
 reg() { curl -sf -K "$TMP/internal.curlrc" "$@"; }
-export -f reg; export TMP REG RUN
+export -f reg; export TMP REG
 
 now() { date +%s.%N; }
 elapsed() { echo "$2 - $1" | bc; }
@@ -68,16 +69,28 @@ trap cleanup EXIT
 export BACKUP
 
 # ---- creation --------------------------------------------------------------------------------------------------
-api_create() { # environment → "ms" on stdout, the id appended to $TMP/ids
-  local out
-  out=$(curl -s -K "$TMP/internal.curlrc" -o "$TMP/body.$1" -w '%{http_code} %{time_total}' \
-    -H 'content-type: application/json' -d "{\"app\":\"scale\",\"environment\":\"$1\"}" "$REG/api/databases")
-  [ "${out%% *}" = 201 ] || { echo "create $1 failed: $out $(cat "$TMP/body.$1")" >&2; return 1; }
-  grep -o '"id":"[0-9a-f-]\{36\}"' "$TMP/body.$1" | head -1 | cut -d\" -f4 >> "$TMP/ids"
-  rm -f "$TMP/body.$1"
-  awk -v t="${out#* }" 'BEGIN {printf "%.2f\n", t*1000}'
+# The API side is one curl process for a whole batch (keep-alive connections, C transfers at once), as the raw side
+# is one psql session per client: neither pays a process start per database.
+api_batch() { # first count clients → seconds; latencies appended to $TMP/create_ms, ids to $TMP/ids
+  local i start
+  rm -rf "$TMP/b"; mkdir -p "$TMP/b"
+  for i in $(seq "$1" $(( $1 + $2 - 1 ))); do
+    [ "$i" = "$1" ] || echo next
+    printf 'silent\nurl = "%s/api/databases"\nheader = "Authorization: Bearer %s"\nheader = "content-type: application/json"\n' \
+      "$REG" "$INTERNAL"
+    printf 'data = "{\\"app\\":\\"scale\\",\\"environment\\":\\"%sc%d\\"}"\noutput = "%s/b/%d.json"\n' "$RUN" "$i" "$TMP" "$i"
+    printf 'write-out = "%%{http_code} %%{time_total}\\n"\n'
+  done > "$TMP/batch.curlrc"
+  start=$(now)
+  curl -s --parallel --parallel-max "$3" -K "$TMP/batch.curlrc" > "$TMP/batch.out" 2> "$TMP/batch.err" || true
+  elapsed "$start" "$(now)"
+  if grep -qv '^201 ' "$TMP/batch.out"; then
+    echo "creates failed: $(grep -v '^201 ' "$TMP/batch.out" | sort | uniq -c | head -3)" >&2
+    cat "$TMP"/b/*.json | grep -v '"id"' | head -3 >&2
+  fi
+  awk '$1 == 201 {printf "%.2f\n", $2*1000}' "$TMP/batch.out" >> "$TMP/create_ms"
+  for i in "$TMP"/b/*.json; do grep -o '"id":"[0-9a-f-]\{36\}"' "$i" | head -1 | cut -d\" -f4; done >> "$TMP/ids"
 }
-export -f api_create
 
 raw_sql() { # from to → the DDL of raw databases from..to
   local i
@@ -106,20 +119,13 @@ raw_concurrent() { # first count clients → seconds for count databases made by
   elapsed "$start" "$(now)"
 }
 
-api_concurrent() { # first count clients → seconds; latencies appended to $TMP/create_ms
-  local start
-  start=$(now)
-  seq "$1" $(( $1 + $2 - 1 )) | sed "s/^/${RUN}c/" | xargs -P "$3" -I{} bash -c 'api_create {}' >> "$TMP/create_ms"
-  elapsed "$start" "$(now)"
-}
-
 : > "$TMP/ids"; : > "$TMP/create_ms"; : > "$TMP/seq_ratio"; : > "$TMP/conc_ratio"
 echo "berth bench: scale, N=$N, $C concurrent clients, run $RUN"
 made=0
 for round in 1 2 3; do
   n=$(( SEQ / 3 ))
   raw=$(raw_concurrent $(( made + 1 )) "$n" 1); raw_drop
-  api=$(api_concurrent $(( made + 1 )) "$n" 1)
+  api=$(api_batch $(( made + 1 )) "$n" 1)
   made=$(( made + n ))
   echo "  sequential round $round: $n databases, raw $(printf '%.1f' "$(echo "$n / $raw" | bc -l)")/s, API $(printf '%.1f' "$(echo "$n / $api" | bc -l)")/s"
   echo "$raw / $api" | bc -l >> "$TMP/seq_ratio"
@@ -130,7 +136,7 @@ rest=$(( N - made ))
 for round in 1 2 3; do
   n=$(( round < 3 ? rest / 3 : rest - 2 * (rest / 3) ))
   raw=$(raw_concurrent $(( made + 1 )) "$n" "$C"); raw_drop
-  api=$(api_concurrent $(( made + 1 )) "$n" "$C")
+  api=$(api_batch $(( made + 1 )) "$n" "$C")
   made=$(( made + n ))
   echo "  concurrent round $round: $n databases, raw $(printf '%.1f' "$(echo "$n / $raw" | bc -l)")/s, API $(printf '%.1f' "$(echo "$n / $api" | bc -l)")/s"
   echo "$raw / $api" | bc -l >> "$TMP/conc_ratio"
@@ -197,11 +203,11 @@ read -r round failed < <("${BACKUP_DB_PSQL[@]}" -F ' ' -c "SELECT extract(epoch 
 mkdir -p "$TMP/dumps"
 REGISTRY_DB_PSQL=("${PSQL[@]}")
 REGISTRY_DB_PSQL[-1]=berth_registry
-"${REGISTRY_DB_PSQL[@]}" -c "SELECT database_name FROM app_databases WHERE app = 'scale' AND environment LIKE '${RUN}c%'
-  AND status = 'ready'" > "$TMP/dbnames"
+# The same databases the round backed up: every ready one in the catalog.
+"${REGISTRY_DB_PSQL[@]}" -c "SELECT database_name FROM app_databases WHERE status = 'ready'" > "$TMP/dbnames"
 start=$(now)
 # shellcheck disable=SC2016 # expanded by the inner shell
-xargs -P "$PARALLELISM" -I{} bash -c 's=$(date +%s%N); '"$BIN"'/pg_dump -Fc -d {} -f '"$TMP"'/dumps/{}.dump; echo $(( ($(date +%s%N) - s) / 1000000 ))' \
+xargs -P "$PARALLELISM" -I{} bash -c 's=$(date +%s%N); '"$BIN"'/pg_dump -Fc -d {} > '"$TMP"'/dumps/{}.dump; echo $(( ($(date +%s%N) - s) / 1000000 ))' \
   < "$TMP/dbnames" > "$TMP/dump_ms"
 raw_wall=$(elapsed "$start" "$(now)")
 raw_sum=$(awk '{s+=$1} END {printf "%.2f", s/1000}' "$TMP/dump_ms")

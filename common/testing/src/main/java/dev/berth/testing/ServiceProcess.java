@@ -5,6 +5,7 @@ import dev.berth.embedded.PostgresCluster;
 import dev.berth.embedded.ProcessWatchdog;
 import dev.berth.security.Roles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +36,7 @@ public final class ServiceProcess {
     private final String readyPath;
     private final int port;
     private Process process;
+    private long logStart;
 
     private ServiceProcess(String name, List<String> command, Path log, String readyPath, int port) {
         this.name = name;
@@ -58,9 +60,66 @@ public final class ServiceProcess {
         launch();
     }
 
-    private void launch() {
+    /**
+     * Starts the service again with extra settings ahead of its own (a fault point, say); an empty map goes back to
+     * its own settings. Kills it first when it still runs; returns once it is ready.
+     */
+    public synchronized void restartWith(Map<String, String> extra) {
+        if (process.isAlive()) {
+            kill();
+        }
+        List<String> withExtra = new ArrayList<>();
+        extra.forEach((k, v) -> withExtra.add("-D" + k + "=" + v));
+        withExtra.addAll(command);
+        launch(withExtra);
+    }
+
+    /** The process id of the running service: what a fault test kills. */
+    public synchronized long pid() {
+        return process.pid();
+    }
+
+    /** Waits until the service's log, from its latest start on, has a line containing {@code text}. */
+    public void awaitLog(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                String all = Files.readString(log);
+                if (all.indexOf(text, (int) Math.min(logStart, all.length())) >= 0) {
+                    return;
+                }
+                Thread.sleep(100);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading " + log, e);
+            }
+        }
+        throw new IllegalStateException("the " + name + " did not log '" + text + "' within " + timeout + "; see " + log);
+    }
+
+    /** The warnings and errors the service logged since its latest start: for a failing test's message. */
+    public String problemsLogged() {
         try {
-            process = launchJava(command, log);
+            String all = Files.readString(log);
+            return all.substring((int) Math.min(logStart, all.length())).lines()
+                    .filter(line -> line.contains(" WARN ") || line.contains(" ERROR ") || line.startsWith("\tat ")
+                            || line.startsWith("Caused by"))
+                    .limit(60).collect(java.util.stream.Collectors.joining("\n"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private void launch() {
+        launch(command);
+    }
+
+    private void launch(List<String> args) {
+        try {
+            logStart = Files.exists(log) ? Files.size(log) : 0;
+            process = launchJava(args, log);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the " + name + ": " + e.getMessage(), e);
         }

@@ -48,6 +48,9 @@ public class InstanceConnections {
     @Inject
     Vertx vertx;
 
+    /** How long a replaced admin pool stays open for the work already on it (a create takes well under a minute). */
+    private static final long RETIRE_AFTER_MS = 60_000;
+
     @Inject
     CredentialVault vault;
 
@@ -224,16 +227,30 @@ public class InstanceConnections {
         return options;
     }
 
+    /**
+     * Drops the cached admin pool so the next call opens one with the stored settings. The old pool closes only after
+     * {@link #RETIRE_AFTER_MS}: work already running on it (the start's recovery, a create) finishes there instead of
+     * failing with "Pool closed" — at start the default instance's registration re-stores its endpoint while both run.
+     */
     private void close(UUID instanceId) {
-        Uni<Admin> previous = admins.remove(instanceId);
+        retire(admins.remove(instanceId), RETIRE_AFTER_MS);
+    }
+
+    private void retire(Uni<Admin> previous, long afterMs) {
         if (previous != null) {
-            previous.subscribe().with(admin -> admin.pool().close().subscribe().with(v -> { }, e -> { }), e -> { });
+            previous.subscribe().with(admin -> {
+                if (afterMs == 0) {
+                    admin.pool().close().subscribe().with(v -> { }, e -> { });
+                } else {
+                    vertx.setTimer(afterMs, t -> admin.pool().close().subscribe().with(v -> { }, e -> { }));
+                }
+            }, e -> { });
         }
     }
 
     @PreDestroy
     void closeAll() {
-        admins.keySet().forEach(this::close);
+        admins.keySet().forEach(id -> retire(admins.remove(id), 0));
     }
 
 }

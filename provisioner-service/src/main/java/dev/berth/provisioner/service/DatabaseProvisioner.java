@@ -10,6 +10,7 @@ import dev.berth.provisioner.engine.InstanceConnections.Admin;
 import dev.berth.provisioner.engine.InstanceConnections;
 import dev.berth.provisioner.engine.PostgresDdl;
 import dev.berth.provisioner.instances.EngineDatabases;
+import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -60,6 +61,9 @@ public class DatabaseProvisioner {
     @Inject
     EngineDatabases engineDatabases;
 
+    @Inject
+    FaultPoints faults;
+
     public Uni<ProvisionedLogin> create(ProvisionRequest cmd) {
         return findLogin(cmd.databaseId()).flatMap(existing -> existing.isPresent()
                 ? credentials(existing.get(), false)
@@ -84,6 +88,7 @@ public class DatabaseProvisioner {
                                         + "instance_id, database_id, role_name) VALUES ($1, 'create', $2, $3, $4, $5, $6)")
                                 .execute(Tuple.from(Arrays.asList(operation, cmd.databaseName(), Phase.REQUESTED.name(),
                                         cmd.instanceId(), cmd.databaseId(), cmd.roleName())))).discardItems())
+                .call(() -> faults.reach(FaultPoints.CREATE_RECORDED))
                 .chain(() -> passwords.nextAsync())
                 .chain(prepared -> {
                     secret.set(prepared);
@@ -115,11 +120,13 @@ public class DatabaseProvisioner {
                         // collectFailures: both finish before a failure is reported, so the flags say exactly
                         // what exists for the compensation.
                         return Uni.combine().all().unis(database, role).collectFailures().discardItems()
+                                .call(() -> faults.reach(FaultPoints.CREATE_ROLE_AND_DATABASE))
                                 .chain(() -> sql.query(ownerGrants).execute()).replaceWithVoid();
                     });
                 })
                 .chain(() -> admin.serverVersion() >= PUBLIC_SCHEMA_OWNED_BY_DB_OWNER ? Uni.createFrom().voidItem()
                         : inDatabase(cmd.instanceId(), cmd.databaseName(), PostgresDdl.ownPublicSchema(cmd.roleName())))
+                .call(() -> faults.reach(FaultPoints.CREATE_GRANTED))
                 .chain(() -> catalog.withTransaction(tx -> Uni.combine().all().unis(
                         tx.preparedQuery("INSERT INTO database_logins (database_id, instance_id, database_name, "
                                         + "owner_role, login_role, connection_limit) VALUES ($1, $2, $3, $4, $4, $5)")
@@ -127,6 +134,7 @@ public class DatabaseProvisioner {
                                         cmd.databaseName(), cmd.roleName(), cmd.connectionLimit()))),
                         vault.store(tx, "database", cmd.databaseId().toString(), LOGIN, secret.get().password()),
                         finish(tx, operation, Phase.COMPLETED, null)).discardItems()))
+                .call(() -> faults.reach(FaultPoints.CREATE_CATALOGUED))
                 .map(v -> new ProvisionedLogin(cmd.databaseId(), cmd.databaseName(), cmd.roleName(), cmd.roleName(),
                         secret.get().password(), null, null, fromPool.get()))
                 .invoke(() -> {
@@ -135,7 +143,10 @@ public class DatabaseProvisioner {
                     }
                 })
                 .onFailure().recoverWithUni(error -> {
-                    Throwable reported = SqlStates.translate(error, "creating database " + cmd.databaseName());
+                    // Role and database are made at once: when both fail (names left by a crash, say), the first
+                    // failure says what happened (both are "already exists": 409).
+                    Throwable cause = error instanceof CompositeException both ? both.getCauses().get(0) : error;
+                    Throwable reported = SqlStates.translate(cause, "creating database " + cmd.databaseName());
                     String detail = reported.getMessage() == null ? reported.getClass().getSimpleName()
                             : reported.getMessage();
                     return compensate(cmd, sql, databaseMade.get(), roleMade.get())

@@ -39,11 +39,16 @@ public class ProvisioningRecovery {
     EngineDatabases engineDatabases;
 
     void onStart(@Observes StartupEvent start) {
-        recover().subscribe().with(count -> {
-            if (count > 0) {
-                LOG.infof("compensated %d interrupted create(s)", count);
-            }
-        }, e -> LOG.warnf("recovery of interrupted creates failed (retried at next start): %s", e.getMessage()));
+        // Retried for a few minutes: until it has run, a retried create may find the leftovers (and answer 409).
+        recover().onFailure().invoke(e -> LOG.warnf("recovery of interrupted creates failed (retrying): %s",
+                        e.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(10)
+                .subscribe().with(count -> {
+                    if (count > 0) {
+                        LOG.infof("compensated %d interrupted create(s)", count);
+                    }
+                }, e -> LOG.errorf("recovery of interrupted creates gave up (runs again at next start): %s",
+                        e.getMessage()));
     }
 
     public Uni<Integer> recover() {

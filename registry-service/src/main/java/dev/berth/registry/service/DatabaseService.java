@@ -32,6 +32,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
@@ -41,6 +42,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  */
 @ApplicationScoped
 public class DatabaseService {
+
+    /** Creates this registry is waiting on the provisioner for: a retry of one of them must not run it twice. */
+    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DatabaseService.class);
 
@@ -145,6 +149,7 @@ public class DatabaseService {
                                                 + "VALUES ($1, $2, $3)").execute(Tuple.of(key, hash, id))).discardItems())
                         .onFailure(PgException.class).transform(e -> new ProblemException(ProblemType.CONFLICT,
                                 "app " + app + " in " + environment + " is being created by another request"))
+                        .invoke(() -> inFlight.add(id))
                         .flatMap(v -> provision(id, instance, names, limit, usePool)
                                 .onFailure(e -> e instanceof ProblemException p && p.problem().status() == 409)
                                 .recoverWithUni(e -> {
@@ -153,14 +158,52 @@ public class DatabaseService {
                                     return databases.rename(id, other.database(), other.role())
                                             .chain(() -> provision(id, instance, other, limit, usePool));
                                 }))
-                        .onFailure().call(() -> databases.delete(pool, id)))
-                // Status, event and the row as the API shows it: one pipelined round trip (the read sees the update).
-                .flatMap(login -> pool.withTransaction(tx -> Uni.combine().all().unis(
-                                databases.setStatus(tx, id, Status.READY, login.username()),
-                                outbox.append(tx, EventEnvelope.of(SOURCE, new DatabaseProvisioned(id.toString(),
-                                        instance.toString(), app, login.databaseName(), login.ownerRole()))),
-                                databases.find(tx, id)).asTuple())
-                        .map(done -> new WithLogin(done.getItem3().orElseThrow(), login)));
+                        .onTermination().invoke(() -> inFlight.remove(id))
+                        .onFailure().call(e -> key != null && inDoubt(e) ? keptForRetry(id)
+                                : databases.delete(pool, id)))
+                .flatMap(login -> ready(id, instance, app, login));
+    }
+
+    /** Status, event and the row as the API shows it: one pipelined round trip (the read sees the update). */
+    private Uni<WithLogin> ready(UUID id, UUID instance, String app, ProvisionedLogin login) {
+        return pool.withTransaction(tx -> Uni.combine().all().unis(
+                        databases.setStatus(tx, id, Status.READY, login.username()),
+                        outbox.append(tx, EventEnvelope.of(SOURCE, new DatabaseProvisioned(id.toString(),
+                                instance.toString(), app, login.databaseName(), login.ownerRole()))),
+                        databases.find(tx, id)).asTuple())
+                .map(done -> new WithLogin(done.getItem3().orElseThrow(), login));
+    }
+
+    /**
+     * The provisioner could not be reached or stopped answering: it may have made the database or not. Deleting the
+     * reservation could leave a database no catalog row knows; with an Idempotency-Key the caller's retry finishes
+     * it instead ({@link #resume}), under the same id and names.
+     */
+    private static boolean inDoubt(Throwable e) {
+        return e instanceof ProblemException p && p.problem().is(ProblemType.DEPENDENCY_UNAVAILABLE);
+    }
+
+    private Uni<Void> keptForRetry(UUID id) {
+        LOG.warnf("the provisioner did not answer the create of database %s: it stays pending until a retry with "
+                + "the same Idempotency-Key finishes it", id);
+        return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * Finishes a keyed create whose provisioner call was cut off: the provisioner's create is idempotent by database
+     * id (it answers the login it made, or makes it), so the retry asks again with the same names.
+     */
+    private Uni<WithLogin> resume(AppDatabase db) {
+        if (!inFlight.add(db.id())) {
+            throw new ProblemException(ProblemType.CONFLICT, "database " + db.id() + " is still being created");
+        }
+        return provision(db.id(), db.instanceId(), new DatabaseNames.Names(db.databaseName(), db.roleName()),
+                        db.connectionLimit(), false)
+                .onFailure(e -> e instanceof ProblemException p && p.problem().status() == 409)
+                .transform(e -> new ProblemException(ProblemType.CONFLICT, "database " + db.id()
+                        + " is still being created (the provisioner is cleaning up after a restart); retry shortly"))
+                .flatMap(login -> ready(db.id(), db.instanceId(), db.app(), login))
+                .onTermination().invoke(() -> inFlight.remove(db.id()));
     }
 
     private Uni<ProvisionedLogin> provision(UUID id, UUID instance, DatabaseNames.Names names, Integer limit, boolean usePool) {
@@ -186,7 +229,10 @@ public class DatabaseService {
                         throw new ProblemException(ProblemType.IDEMPOTENCY_MISMATCH,
                                 "this Idempotency-Key was already used for a different request");
                     }
-                    return withLogin(row.getUUID("database_id"));
+                    UUID id = row.getUUID("database_id");
+                    return databases.find(id).flatMap(found -> found.isPresent()
+                            && found.get().status() == Status.PENDING && !inFlight.contains(id)
+                            ? resume(found.get()) : withLogin(id));
                 });
     }
 
