@@ -26,20 +26,12 @@ if ! command -v wrk >/dev/null; then
   apt-get update -qq && apt-get install -y -qq wrk >/dev/null
 fi
 
-PASSWORD=${BERTH_ADMIN_PASSWORD:-$(cat "$HOME_DIR/secrets/admin.password" 2>/dev/null || true)}
-[ -n "$PASSWORD" ] || { echo "set BERTH_ADMIN_PASSWORD (the admin password)" >&2; exit 1; }
-login() { curl -sf -H 'content-type: application/json' -d @- "$GW/api/auth/login" | sed 's/.*"token":"\([^"]*\)".*/\1/'; }
-ADMIN=$(printf '{"username":"admin","password":"%s"}' "$PASSWORD" | login)
-# A person of its own for the run (the first admin may still have to change its password in the browser).
-BENCH_USER=bench-$(date +%s); BENCH_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-printf '{"username":"%s","password":"%s","role":"admin"}' "$BENCH_USER" "$BENCH_PASSWORD" \
-  | curl -sf -o "$TMP/user" -H "Authorization: Bearer $ADMIN" -H 'content-type: application/json' -d @- "$GW/api/users"
-BENCH_ID=$(sed 's/.*"id":"\([^"]*\)".*/\1/' "$TMP/user")
-TOKEN=$(printf '{"username":"%s","password":"%s"}' "$BENCH_USER" "$BENCH_PASSWORD" | login)
-curl -sf -o /dev/null -X POST -H "Authorization: Bearer $TOKEN" "$GW/api/auth/onboarded"
+# shellcheck source=bench/lib/person.sh
+. "$ROOT/bench/lib/person.sh"
 INTERNAL=$("$ROOT/berth" token admin 7200)
 # Tokens go in files read by curl/wrk's Lua, never on a command line other users could read in ps.
 printf 'header = "Authorization: Bearer %s"\n' "$TOKEN" > "$TMP/gw.curlrc"
+echo "$TOKEN" > "$TMP/gw.token"; echo "$INTERNAL" > "$TMP/reg.token"
 printf 'header = "Authorization: Bearer %s"\n' "$INTERNAL" > "$TMP/reg.curlrc"
 gw() { curl -sf -K "$TMP/gw.curlrc" "$@"; }
 reg() { curl -sf -K "$TMP/reg.curlrc" "$@"; }
@@ -62,7 +54,6 @@ cat > "$TMP/auth.lua" <<LUA
 local f = io.open(os.getenv("TOKEN_FILE")); local t = f:read("*l"); f:close()
 wrk.headers["Authorization"] = "Bearer " .. t
 LUA
-echo "$TOKEN" > "$TMP/gw.token"; echo "$INTERNAL" > "$TMP/reg.token"
 ms() { awk '{v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}'; }
 lat() { # url token-file connections → "p50 p99 rps"
   local out
@@ -95,11 +86,11 @@ cd "$ROOT"
 [ -d gateway-service/target/test-classes/dev/berth/gateway/bench ] || ./mvnw -q -o test-compile -pl gateway-service
 ./mvnw -q -o dependency:build-classpath -pl gateway-service -Dmdep.includeScope=test -Dmdep.outputFile="$TMP/cp" >/dev/null
 java -cp "gateway-service/target/test-classes:gateway-service/target/classes:$(cat "$TMP/cp")" \
-  dev.berth.gateway.bench.DashboardBench "$GW" "$TOKEN" "$target" "$BACKUPS" 2>&1 | grep -vE '^(WARNING|SLF4J)'
+  dev.berth.gateway.bench.DashboardBench "$GW" "$TMP/gw.token" "$target" "$BACKUPS" 2>&1 | grep -vE '^(WARNING|SLF4J)'
 
 # ---- clean up --------------------------------------------------------------------------------------------------
 reg -o /dev/null -X DELETE "$REG/api/databases/$target?policy=delete" || true
-curl -sf -o /dev/null -X DELETE -H "Authorization: Bearer $ADMIN" "$GW/api/users/$BENCH_ID" || true
+bench_person_remove
 if [ "${KEEP:-}" != 1 ]; then
   while read -r id; do reg -o /dev/null -X DELETE "$REG/api/databases/$id?policy=delete" || true; done < "$TMP/made"
 fi

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * for a first load, time until the databases list shows every database, and time from a backup completing to the
  * page showing it — each next to a raw baseline measured in the same run. Not a test: it prints, it asserts nothing.
  *
- * <p>Arguments: gateway URL, a session token, a database id to back up, how many backups to time.
+ * <p>Arguments: gateway URL, a file holding a session token (never the token itself: command lines are public), a
+ * database id to back up, how many backups to time.
  */
 public final class DashboardBench {
 
@@ -36,7 +37,7 @@ public final class DashboardBench {
 
     public static void main(String[] args) throws Exception {
         String base = args[0];
-        String token = args[1];
+        String token = java.nio.file.Files.readString(Path.of(args[1])).strip();
         String databaseId = args[2];
         int backups = Integer.parseInt(args[3]);
         JsonNode me = call(base, "GET", "/api/auth/me", token);
