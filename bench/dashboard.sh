@@ -10,12 +10,12 @@
 #
 # Needs a running suite (./berth up) and the first administrator's password (BERTH_ADMIN_PASSWORD, or the file
 # ./berth up wrote). Makes DBS databases (default 500) for the list and removes them after (KEEP=1 keeps them).
-# PARTS=browser skips the wrk part.
+# PARTS=browser skips the wrk part, PARTS=gateway the browser (and then makes DBS=50 databases by default).
 # Usage: bench/dashboard.sh [backups=20]
 set -euo pipefail
 
 BACKUPS=${1:-20}
-DBS=${DBS:-500}
+DBS=${DBS:-$([ "${PARTS:-}" = gateway ] && echo 50 || echo 500)}
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HOME_DIR=${BERTH_HOME:-$([ "$(id -u)" = 0 ] && echo /var/lib/berth || echo "$HOME/.local/share/berth")}
 GW=${BERTH_GATEWAY_URL:-http://127.0.0.1:${BERTH_GATEWAY_PORT:-8080}}
@@ -61,6 +61,8 @@ lat() { # url token-file connections → "p50 p99 rps"
   echo "$(echo "$out" | grep -E '^ +50%' | ms) $(echo "$out" | grep -E '^ +99%' | ms) \
     $(echo "$out" | awk '/Requests\/sec/ {print $2}')"
 }
+# Both JVMs warm (JIT) before anything counts.
+lat "$REG/api/databases" "$TMP/reg.token" 32 >/dev/null; lat "$GW/api/databases" "$TMP/gw.token" 32 >/dev/null
 for c in 1 32; do
   for run in 1 2 3; do
     read -r dp50 dp99 drps < <(lat "$REG/api/databases" "$TMP/reg.token" "$c")
@@ -76,17 +78,20 @@ for c in 1 32; do
   a50=$(awk -v c="$c" '$1 == c {print $5-$3}' "$TMP/wrk" | med)
   a99=$(awk -v c="$c" '$1 == c {print $6-$4}' "$TMP/wrk" | med)
   r50=$(awk -v c="$c" '$1 == c {print $5/$3}' "$TMP/wrk" | med)
-  echo "gateway overhead, $c conn (median of 3 runs [min–max]): added p50 $a50 ms (target ≤ 2), added p99 $a99 ms (target ≤ 5), gateway/registry p50 $r50"
+  rps=$(awk -v c="$c" '$1 == c {print $8/$7}' "$TMP/wrk" | med)
+  echo "gateway overhead, $c conn (median of 3 runs [min–max]): added p50 $a50 ms (target ≤ 2), added p99 $a99 ms (target ≤ 5), gateway/registry p50 $r50, throughput gateway/registry $rps (target ≥ 0.8 at 32)"
 done
 
 fi
 
 # ---- the browser figures ---------------------------------------------------------------------------------------
+if [ "${PARTS:-gateway browser}" != gateway ]; then
 cd "$ROOT"
 [ -d gateway-service/target/test-classes/dev/berth/gateway/bench ] || ./mvnw -q -o test-compile -pl gateway-service
 ./mvnw -q -o dependency:build-classpath -pl gateway-service -Dmdep.includeScope=test -Dmdep.outputFile="$TMP/cp" >/dev/null
 java -cp "gateway-service/target/test-classes:gateway-service/target/classes:$(cat "$TMP/cp")" \
   dev.berth.gateway.bench.DashboardBench "$GW" "$TMP/gw.token" "$target" "$BACKUPS" 2>&1 | grep -vE '^(WARNING|SLF4J)'
+fi
 
 # ---- clean up --------------------------------------------------------------------------------------------------
 reg -o /dev/null -X DELETE "$REG/api/databases/$target?policy=delete" || true

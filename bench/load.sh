@@ -2,8 +2,8 @@
 # A bounded mixed workload through the gateway at rising concurrency, next to the same workload straight to the
 # services behind it (the raw baseline), measured in the same run, step by step in alternating order:
 #
-#   mix       50 % list (GET /api/databases?size=50, random page), 38 % one database (GET /api/databases/{id}),
-#             5 % create, 5 % delete (of what the same user made), 2 % backup (at most one a second)
+#   mix       50 % list (GET /api/databases?size=50, random page), 42 % one database (GET /api/databases/{id}),
+#             3 % create, 3 % delete (of what the same user made), 2 % backup (at most one a second)
 #   steps     closed-loop users, 1 2 4 8 16 32 64 by default, STEP_SECONDS (default 15) each, ROUNDS (default 3) rounds
 #   figures   per step: requests/s, p50, p99 and p99 per operation, failures (5xx, resets, hangs past 120 s);
 #             median of the rounds [min–max], gateway/direct throughput and the p99 the gateway adds; the knee (the

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,7 +44,7 @@ final class ServiceForwarder implements Handler<RoutingContext> {
     private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "transfer-encoding",
             "upgrade", "trailer");
 
-    private final HttpClient client;
+    private final Supplier<HttpClient> client;
     private final String service;
     private final String host;
     private final int port;
@@ -51,7 +52,7 @@ final class ServiceForwarder implements Handler<RoutingContext> {
     private final String timeoutKey;
     private final InternalTokens tokens;
 
-    ServiceForwarder(HttpClient client, String service, String url, Duration timeout, InternalTokens tokens) {
+    ServiceForwarder(Supplier<HttpClient> client, String service, String url, Duration timeout, InternalTokens tokens) {
         URI uri = URI.create(url);
         this.client = client;
         this.service = service;
@@ -74,7 +75,7 @@ final class ServiceForwarder implements Handler<RoutingContext> {
         in.pause();
         RequestOptions options = new RequestOptions().setMethod(in.method()).setHost(host).setPort(port)
                 .setURI(in.uri()).setIdleTimeout(timeout.toMillis());
-        client.request(options).onSuccess(out -> {
+        client.get().request(options).onSuccess(out -> {
             copyRequestHeaders(in.headers(), out.headers());
             out.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.onBehalfOf(identity.getPrincipal().getName(),
                     identity.getRoles()));

@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the gateway (a person's session token) and straight to the services behind it (an internal token) — the raw
  * baseline — in alternating order. Not a test: it prints, it asserts nothing (but it counts every 5xx and hang).
  *
- * <p>The mix, per request: 50 % list ({@code GET /api/databases?size=50}, a random page), 38 % one database
- * ({@code GET /api/databases/{id}}, live size and connections), 5 % create, 5 % delete (one the same user made; a
+ * <p>The mix, per request: 50 % list ({@code GET /api/databases?size=50}, a random page), 42 % one database
+ * ({@code GET /api/databases/{id}}, live size and connections), 3 % create, 3 % delete (one the same user made; a
  * create when it has none), 2 % backup ({@code POST …/backups}) but at most one a second per step (a list otherwise),
  * so the backup queue stays bounded. After each step every database it made is deleted and every backup waited
  * for and removed: the next step starts from the same catalog.
@@ -182,6 +182,7 @@ public final class LoadBench {
         final ArrayDeque<String> made = new ArrayDeque<>();
         final Map<Op, List<Long>> micros = new EnumMap<>(Op.class);
         final Map<String, Integer> failures = new TreeMap<>();
+        final Map<String, String> firstAnswer = new TreeMap<>();
         int created;
 
         User(int number) {
@@ -238,6 +239,9 @@ public final class LoadBench {
             p99ByOp.put(op, quantile(l, 0.99) / 1000.0);
         }
         all.forEach(u -> u.failures.forEach((k, v) -> failures.merge(k, v, Integer::sum)));
+        Map<String, String> answers = new TreeMap<>();
+        all.forEach(u -> u.firstAnswer.forEach(answers::putIfAbsent));
+        answers.forEach((k, v) -> System.out.printf("    first %s answer: %.300s%n", k, v));
         int failed = failures.values().stream().mapToInt(Integer::intValue).sum() + backupsFailed;
         String notes = String.format(Locale.ROOT, "  [%d made, %d deleted in the step, %d backups%s; clean-up %.1f s]",
                 all.stream().mapToInt(u -> u.created).sum(), all.stream().mapToInt(u -> u.created).sum() - leftOver,
@@ -256,7 +260,7 @@ public final class LoadBench {
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         int roll = random.nextInt(100);
-        Op op = roll < 50 ? Op.LIST : roll < 88 ? Op.GET : roll < 93 ? Op.CREATE : roll < 98 ? Op.DELETE : Op.BACKUP;
+        Op op = roll < 50 ? Op.LIST : roll < 92 ? Op.GET : roll < 95 ? Op.CREATE : roll < 98 ? Op.DELETE : Op.BACKUP;
         if (op == Op.DELETE && u.made.isEmpty()) {
             op = Op.CREATE;
         }
@@ -269,7 +273,7 @@ public final class LoadBench {
                     + random.nextInt(pages), null);
             case GET -> call(target, HttpMethod.GET, target.databases() + "/api/databases/" + fixture, null);
             case CREATE -> call(target, HttpMethod.POST, target.databases() + "/api/databases", "{\"app\":\"" + tag
-                    + "\",\"environment\":\"u" + u.number + "-" + (u.created + 1) + "-" + target.name() + "\"}");
+                    + "\",\"environment\":\"u" + u.number + target.name().charAt(0) + (u.created + 1) + "\"}");
             case DELETE -> call(target, HttpMethod.DELETE, target.databases() + "/api/databases/" + u.made.peekFirst()
                     + "?policy=delete", null);
             case BACKUP -> {
@@ -284,6 +288,7 @@ public final class LoadBench {
                 u.failures.merge(done + " " + ar.cause().getClass().getSimpleName(), 1, Integer::sum);
             } else if (ar.result().status() >= 300) {
                 u.failures.merge(done + " " + ar.result().status(), 1, Integer::sum);
+                u.firstAnswer.putIfAbsent(done + " " + ar.result().status(), ar.result().body().toString());
             } else {
                 u.micros.get(done).add(micros);
                 switch (done) {
