@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The verification memory against smallrye-jwt's real parser and real RS256 tokens; only the memory's clock is ours. */
+/** The verification memory over smallrye-jwt's real parser and real RS256 tokens; only the memory's clock is ours. */
 class VerifiedTokensTest {
 
     private static KeyPair keys;

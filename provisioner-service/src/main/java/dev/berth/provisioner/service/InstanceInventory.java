@@ -112,7 +112,7 @@ public class InstanceInventory {
     }
 
     private Uni<List<DatabaseFigures>> postgresFigures(UUID instanceId) {
-        return instances.admin(instanceId).flatMap(admin -> admin.pool().query(
+        return instances.admin(instanceId).flatMap(admin -> admin.reads().query(
                         "SELECT d.datname, pg_database_size(d.oid), coalesce(s.numbackends, 0), "
                                 + "coalesce(s.xact_commit + s.xact_rollback, 0) FROM pg_database d "
                                 + "LEFT JOIN pg_stat_database s ON s.datid = d.oid "
@@ -152,13 +152,13 @@ public class InstanceInventory {
     }
 
     /**
-     * One query about an app database, run as the admin of the instance it lives on ({@code query} gets that pool and
-     * the database's name); a failure becomes a problem saying what was being done.
+     * One query about an app database, run as the admin of the instance it lives on ({@code query} gets its reads
+     * pool and the database's name); a failure becomes a problem saying what was being done.
      */
     private <T> Uni<T> onServerOf(UUID databaseId, Function<String, String> doing,
             BiFunction<Pool, String, Uni<T>> query) {
         return provisioner.requireLogin(databaseId).flatMap(login -> instances.admin(login.instanceId())
-                .flatMap(admin -> query.apply(admin.pool(), login.databaseName()))
+                .flatMap(admin -> query.apply(admin.reads(), login.databaseName()))
                 .onFailure().transform(e -> SqlStates.translate(e, doing.apply(login.databaseName()))));
     }
 
