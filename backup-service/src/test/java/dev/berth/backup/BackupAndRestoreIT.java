@@ -72,6 +72,35 @@ class BackupAndRestoreIT {
                 + backup.getString("id") + "'"));
     }
 
+    /**
+     * Backups of one database that start in the same second (two workers, a burst of requests) are separate files:
+     * they once shared a name, so one renamed the other's unfinished dump as its own and the other failed.
+     */
+    @Test
+    void backupsOfOneDatabaseStartedTogetherAreEachAWholeFileOfTheirOwn() throws Exception {
+        AppDb burst = Databases.create("burst");
+        burst.sql("CREATE TABLE events (id int PRIMARY KEY, body text)",
+                "INSERT INTO events SELECT g, repeat('x', 200) FROM generate_series(1, 20000) g");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add(given().when().post("/api/databases/" + burst.id() + "/backups").then().statusCode(202)
+                    .extract().path("id"));
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (String id : ids) {
+            JsonPath backup = Databases.awaitBackup(burst.id(), id);
+            assertEquals("completed", backup.getString("status"), backup.prettify());
+            assertTrue(names.add(backup.getString("fileName")), "two backups share " + backup.getString("fileName"));
+            Path file = storageRoot().resolve(burst.database()).resolve(backup.getString("fileName"));
+            assertEquals(backup.getLong("sizeBytes"), Files.size(file));
+            assertEquals(backup.getString("sha256"), sha256(Files.readAllBytes(file)), "the file is not its dump");
+        }
+        try (var left = Files.list(storageRoot().resolve(burst.database()))) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".partial"))
+                    .toList(), "a partial file was left behind");
+        }
+    }
+
     @Test
     void aDatabaseItsServerLostIsRestoredInPlaceWithoutAPreRestoreBackup() throws Exception {
         // What a host rebuilt after losing its data disk has: the catalog and the role, but no database.

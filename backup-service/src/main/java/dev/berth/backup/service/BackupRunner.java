@@ -27,6 +27,10 @@ public class BackupRunner {
 
     private static final Logger LOG = Logger.getLogger(BackupRunner.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    /** How long a handed-out name is remembered: far past the second its stamp names. */
+    private static final long RECENT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+    private final java.util.Map<String, Long> recentKeys = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Inject
     BackupCatalog catalog;
@@ -109,14 +113,20 @@ public class BackupRunner {
 
     /**
      * {@code {database}/{database}-{YYYYMMDD-HHMMSS}.dump} ({@code .sql} for MariaDB/MySQL, {@code .redis-keys} for
-     * Redis; {@code .enc} appended when encrypted), with a short suffix if that second is taken.
+     * Redis; {@code .enc} appended when encrypted), with a short suffix if that second is taken — by a finished backup
+     * (the catalog) or by one still being written (the catalog learns its name only at the end, so names handed out
+     * in the last seconds are remembered here: two workers starting on one database in the same second once shared a
+     * name, and one renamed the other's unfinished dump as its own).
      */
     String keyFor(String database, UUID backupId, String engine) {
         String base = database + "/" + database + "-" + LocalDateTime.now().format(STAMP);
         String ext = Dumps.extension(engine) + (files.encrypting() ? ".enc" : "");
+        long now = System.nanoTime();
+        recentKeys.values().removeIf(at -> now - at > RECENT_NANOS);
         String key = base + ext;
-        if (catalog.keyTaken(key)) {
+        if (recentKeys.putIfAbsent(key, now) != null || catalog.keyTaken(key)) {
             key = base + "-" + backupId.toString().substring(0, 8) + ext;
+            recentKeys.put(key, now);
         }
         return key;
     }

@@ -45,7 +45,7 @@ public final class LocalDirectoryStorage implements BackupStorage {
         Files.createDirectories(target.getParent(),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path partial = target.resolveSibling(target.getFileName() + PARTIAL);
-        Files.deleteIfExists(partial);
+        // Never someone else's: a file being written under this name is an error, not something to replace.
         Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         FileOutputStream out = new FileOutputStream(partial.toFile());
         return new Upload() {
