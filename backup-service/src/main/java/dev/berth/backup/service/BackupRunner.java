@@ -13,7 +13,10 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
@@ -28,9 +31,9 @@ public class BackupRunner {
     private static final Logger LOG = Logger.getLogger(BackupRunner.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     /** How long a handed-out name is remembered: far past the second its stamp names. */
-    private static final long RECENT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private final java.util.Map<String, Long> recentKeys = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> recentKeys = new ConcurrentHashMap<>();
 
     @Inject
     BackupCatalog catalog;

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -118,7 +119,7 @@ public final class LoadBench {
             for (int s = 0; s < steps.length; s++) {
                 List<Target> order = new ArrayList<>(targets);
                 if ((round + s) % 2 == 0) {
-                    java.util.Collections.reverse(order);
+                    Collections.reverse(order);
                 }
                 for (Target t : order) {
                     Result r = step(t, steps[s], seconds, round);
@@ -180,7 +181,7 @@ public final class LoadBench {
     private final class User {
         final int number;
         final ArrayDeque<String> made = new ArrayDeque<>();
-        final Map<Op, List<Long>> micros = new EnumMap<>(Op.class);
+        final Map<Op, List<Double>> micros = new EnumMap<>(Op.class);
         final Map<String, Integer> failures = new TreeMap<>();
         final Map<String, String> firstAnswer = new TreeMap<>();
         int created;
@@ -197,7 +198,7 @@ public final class LoadBench {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long started = System.nanoTime();
         AtomicInteger backupsAsked = new AtomicInteger();
-        List<String[]> backups = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String[]> backups = Collections.synchronizedList(new ArrayList<>());
         List<User> all = new ArrayList<>();
         List<Future<Void>> done = new ArrayList<>();
         for (int i = 0; i < users; i++) {
@@ -229,14 +230,14 @@ public final class LoadBench {
             await(call(direct, HttpMethod.DELETE, url, null), 204, "delete a backup");
         }
         double cleanupSeconds = (System.nanoTime() - cleanup) / 1e9;
-        List<Long> every = new ArrayList<>();
+        List<Double> every = new ArrayList<>();
         Map<Op, Double> p99ByOp = new EnumMap<>(Op.class);
         Map<String, Integer> failures = new TreeMap<>();
         for (Op op : Op.values()) {
-            List<Long> l = new ArrayList<>();
+            List<Double> l = new ArrayList<>();
             all.forEach(u -> l.addAll(u.micros.get(op)));
             every.addAll(l);
-            p99ByOp.put(op, quantile(l, 0.99) / 1000.0);
+            p99ByOp.put(op, DashboardBench.quantile(l, 0.99) / 1000.0);
         }
         all.forEach(u -> u.failures.forEach((k, v) -> failures.merge(k, v, Integer::sum)));
         Map<String, String> answers = new TreeMap<>();
@@ -247,7 +248,7 @@ public final class LoadBench {
                 all.stream().mapToInt(u -> u.created).sum(), all.stream().mapToInt(u -> u.created).sum() - leftOver,
                 backups.size(), backupsFailed > 0 ? ", " + backupsFailed + " not completed" : "", cleanupSeconds)
                 + (failures.isEmpty() ? "" : " " + failures);
-        return new Result(every.size() / elapsed, quantile(every, 0.5) / 1000.0, quantile(every, 0.99) / 1000.0,
+        return new Result(every.size() / elapsed, DashboardBench.quantile(every, 0.5) / 1000.0, DashboardBench.quantile(every, 0.99) / 1000.0,
                 p99ByOp, failed, round < 0 ? " (warm-up)" : notes);
     }
 
@@ -283,7 +284,7 @@ public final class LoadBench {
         };
         Op done = op;
         answer.onComplete(ar -> {
-            long micros = (System.nanoTime() - now) / 1000;
+            double micros = (System.nanoTime() - now) / 1000;
             if (ar.failed()) {
                 u.failures.merge(done + " " + ar.cause().getClass().getSimpleName(), 1, Integer::sum);
             } else if (ar.result().status() >= 300) {
@@ -345,15 +346,6 @@ public final class LoadBench {
                 System.err.println("could not remove fixture " + id + ": " + e.getMessage());
             }
         }
-    }
-
-    static double quantile(List<Long> values, double q) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
-        int i = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
     private static double median(List<Double> values) {

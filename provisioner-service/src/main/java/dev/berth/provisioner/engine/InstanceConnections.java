@@ -32,7 +32,7 @@ public class InstanceConnections {
 
     static final String ADMIN = "admin";
     private static final int ADMIN_POOL_SIZE = 4;
-    /** Connections for what only reads the server's views (live statistics, sessions): never queued behind DDL. */
+    /** For quick queries on the server's views (live statistics, sessions, ending one): never queued behind DDL. */
     private static final int READS_POOL_SIZE = 2;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
