@@ -217,6 +217,35 @@ class AppsIT {
                 .then().statusCode(200).body("needed", equalTo(false));
     }
 
+    @Test
+    void aDeployRetriedWithItsIdempotencyKeyIsTheSameAppAndAnotherRequestUnderItIsRefused() {
+        String name = "keyed-" + suffix();
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> body = Map.of("name", name, "image", PodmanService.APP_IMAGE, "env",
+                Map.of("DATABASE_URL", ""), "command", SLEEP, "deletionPolicy", "delete");
+        // Refused first (no such image): nothing is kept under the key, so the corrected request may use it.
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(Map.of("name", name, "image", "localhost/berth/no-such-image:1")).post("/api/apps")
+                .then().statusCode(422);
+        JsonPath first = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .post("/api/apps").then().statusCode(201).extract().jsonPath();
+        JsonPath second = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .post("/api/apps").then().statusCode(201).extract().jsonPath();
+        assertEquals(first.getString("id"), second.getString("id"));
+        assertEquals(first.getString("containerId"), second.getString("containerId"));
+        assertEquals(first.getString("databaseId"), second.getString("databaseId"));
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(Map.of("name", name, "image", PodmanService.APP_IMAGE, "command", SLEEP)).post("/api/apps")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("already used for a different deploy"));
+        given().contentType(ContentType.JSON).header("Idempotency-Key", "k".repeat(201)).body(body).post("/api/apps")
+                .then().statusCode(400).body("detail", containsString("Idempotency-Key"));
+        assertEquals(1, given().get("/api/apps").jsonPath().getList("findAll { it.name == '" + name + "' }").size());
+        assertEquals("1", pg().sql("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'app_"
+                + name.replace('-', '_') + "%'"));
+        given().delete("/api/apps/" + first.getString("id")).then().statusCode(202);
+    }
+
     private static io.restassured.response.Response deploy(Map<String, Object> body) {
         return given().contentType(ContentType.JSON).body(body).when().post("/api/apps");
     }

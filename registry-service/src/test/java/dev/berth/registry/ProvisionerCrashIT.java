@@ -35,7 +35,7 @@ class ProvisionerCrashIT {
         ServiceProcess provisioner = ServiceProcess.provisioner(2);
         String app = "crash-" + UUID.randomUUID().toString().substring(0, 6);
         String key = UUID.randomUUID().toString();
-        provisioner.restartWith(Map.of("berth.provisioner.faults.pause-at", point));
+        provisioner.restartWith(Map.of("berth.faults.pause-at", point));
         try {
             CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> create(app, key));
             provisioner.awaitLog("fault point " + point + " reached", Duration.ofSeconds(30));

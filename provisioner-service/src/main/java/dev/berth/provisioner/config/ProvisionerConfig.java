@@ -23,16 +23,6 @@ public interface ProvisionerConfig {
 
     Pooler pooler();
 
-    Faults faults();
-
-    /**
-     * Test-only: the name of one fault point where work stops for good (see {@code FaultPoints}), so that a test can
-     * kill the process exactly there. Unset in every real run.
-     */
-    interface Faults {
-        Optional<String> pauseAt();
-    }
-
     /** PgBouncer in front of the default instance (a host install's): its port and the read-only stats login. */
     interface Pooler {
         Optional<Integer> port();

@@ -6,6 +6,7 @@ import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.problem.SqlStates;
 import dev.berth.contracts.provisioning.ProvisionRequest;
 import dev.berth.contracts.provisioning.ProvisionedLogin;
+import dev.berth.outbox.quarkus.FaultPoints;
 import dev.berth.provisioner.engine.InstanceConnections.Admin;
 import dev.berth.provisioner.engine.InstanceConnections;
 import dev.berth.provisioner.engine.PostgresDdl;
@@ -88,7 +89,7 @@ public class DatabaseProvisioner {
                                         + "instance_id, database_id, role_name) VALUES ($1, 'create', $2, $3, $4, $5, $6)")
                                 .execute(Tuple.from(Arrays.asList(operation, cmd.databaseName(), Phase.REQUESTED.name(),
                                         cmd.instanceId(), cmd.databaseId(), cmd.roleName())))).discardItems())
-                .call(() -> faults.reach(FaultPoints.CREATE_RECORDED))
+                .call(() -> faults.reach("create.recorded"))
                 .chain(() -> passwords.nextAsync())
                 .chain(prepared -> {
                     secret.set(prepared);
@@ -120,13 +121,13 @@ public class DatabaseProvisioner {
                         // collectFailures: both finish before a failure is reported, so the flags say exactly
                         // what exists for the compensation.
                         return Uni.combine().all().unis(database, role).collectFailures().discardItems()
-                                .call(() -> faults.reach(FaultPoints.CREATE_ROLE_AND_DATABASE))
+                                .call(() -> faults.reach("create.role-and-database"))
                                 .chain(() -> sql.query(ownerGrants).execute()).replaceWithVoid();
                     });
                 })
                 .chain(() -> admin.serverVersion() >= PUBLIC_SCHEMA_OWNED_BY_DB_OWNER ? Uni.createFrom().voidItem()
                         : inDatabase(cmd.instanceId(), cmd.databaseName(), PostgresDdl.ownPublicSchema(cmd.roleName())))
-                .call(() -> faults.reach(FaultPoints.CREATE_GRANTED))
+                .call(() -> faults.reach("create.granted"))
                 .chain(() -> catalog.withTransaction(tx -> Uni.combine().all().unis(
                         tx.preparedQuery("INSERT INTO database_logins (database_id, instance_id, database_name, "
                                         + "owner_role, login_role, connection_limit) VALUES ($1, $2, $3, $4, $4, $5)")
@@ -134,7 +135,7 @@ public class DatabaseProvisioner {
                                         cmd.databaseName(), cmd.roleName(), cmd.connectionLimit()))),
                         vault.store(tx, "database", cmd.databaseId().toString(), LOGIN, secret.get().password()),
                         finish(tx, operation, Phase.COMPLETED, null)).discardItems()))
-                .call(() -> faults.reach(FaultPoints.CREATE_CATALOGUED))
+                .call(() -> faults.reach("create.catalogued"))
                 .map(v -> new ProvisionedLogin(cmd.databaseId(), cmd.databaseName(), cmd.roleName(), cmd.roleName(),
                         secret.get().password(), null, null, fromPool.get()))
                 .invoke(() -> {

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -32,11 +33,13 @@ public class AppResource {
     @POST
     @Operation(summary = "Deploy an app; its database is bound by database.mode and injected into its env",
             description = "Modes: auto (detected from env names left empty, e.g. DATABASE_URL=), new, existing "
-                    + "(database.id), external (database.url), none; dedicated answers 501. 201 with the app (never "
-                    + "the injected values); 4xx and nothing created when anything is refused.")
-    public Uni<Response> deploy(DeployRequest request) {
-        return apps.deploy(request).map(app -> Response.created(URI.create("/api/apps/" + app.id())).entity(app)
-                .build());
+                    + "(database.id), external (database.url), dedicated (an instance of its own, database.engine), "
+                    + "none. 201 with the app (never the injected values); 4xx and nothing created when anything is "
+                    + "refused. An Idempotency-Key header makes a retry return the same app (and finish a deploy "
+                    + "that a restart cut off).")
+    public Uni<Response> deploy(DeployRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        return apps.deploy(request, idempotencyKey).map(app -> Response.created(URI.create("/api/apps/" + app.id()))
+                .entity(app).build());
     }
 
     @GET

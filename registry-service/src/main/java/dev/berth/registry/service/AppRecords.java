@@ -35,15 +35,68 @@ public class AppRecords {
     /** A new app row in phase {@code deploying}; a live app of that name already → 409 (unique index). */
     Uni<Void> insertDeploying(UUID id, DeployRequest request, Map<String, String> env, String mode, String policy,
             String origin) {
-        return pool.preparedQuery("INSERT INTO apps (id, name, image, env, ports, command, database_mode, "
-                        + "deletion_policy, status, origin) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7, $8, "
-                        + "'deploying', $9)")
-                .execute(Tuple.from(List.of(id, request.name(), request.image(), write(env),
-                        write(request.ports() == null ? List.of() : request.ports()),
-                        write(request.command() == null ? List.of() : request.command()), mode, policy, origin)))
+        return insertDeploying(id, request, env, mode, policy, origin, null);
+    }
+
+    /**
+     * The same with the deploy's Idempotency-Key, in one transaction with the row: a crash leaves both or neither.
+     * {@code key} may be null.
+     */
+    Uni<Void> insertDeploying(UUID id, DeployRequest request, Map<String, String> env, String mode, String policy,
+            String origin, IdempotencyKey key) {
+        return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO apps (id, name, image, env, ports, command, "
+                                + "database_mode, deletion_policy, status, origin) VALUES ($1, $2, $3, $4::jsonb, "
+                                + "$5::jsonb, $6::jsonb, $7, $8, 'deploying', $9)")
+                        .execute(Tuple.from(List.of(id, request.name(), request.image(), write(env),
+                                write(request.ports() == null ? List.of() : request.ports()),
+                                write(request.command() == null ? List.of() : request.command()), mode, policy,
+                                origin)))
+                        .call(() -> key == null ? Uni.createFrom().voidItem()
+                                : tx.preparedQuery("INSERT INTO app_idempotency_keys (key, request_hash, app_id) "
+                                        + "VALUES ($1, $2, $3)").execute(Tuple.of(key.key(), key.requestHash(), id))))
                 .onFailure(e -> e instanceof PgException pg && SqlStates.UNIQUE_VIOLATION.equals(pg.getSqlState()))
-                .transform(e -> new NameTaken(request.name()))
+                .transform(e -> "app_idempotency_keys".equals(((PgException) e).getTable())
+                        ? new ProblemException(ProblemType.CONFLICT, "a deploy with this Idempotency-Key is under "
+                                + "way; retry shortly")
+                        : new NameTaken(request.name()))
                 .replaceWithVoid();
+    }
+
+    /** A deploy's Idempotency-Key with the hash of the request it came with. */
+    record IdempotencyKey(String key, String requestHash) {
+    }
+
+    /** The app an earlier deploy with this key made (null when none); another request under the key → 422. */
+    Uni<UUID> appOfKey(IdempotencyKey key) {
+        return pool.preparedQuery("SELECT request_hash, app_id FROM app_idempotency_keys WHERE key = $1")
+                .execute(Tuple.of(key.key())).map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    if (!key.requestHash().equals(row.getString("request_hash"))) {
+                        throw new ProblemException(ProblemType.IDEMPOTENCY_MISMATCH,
+                                "this Idempotency-Key was already used for a different deploy");
+                    }
+                    return row.getUUID("app_id");
+                });
+    }
+
+    /**
+     * The database a deploy bound, written before its container is asked for: a deploy cut off after this is
+     * finished (or undone) with that database, not with another one.
+     */
+    Uni<Void> recordBinding(UUID id, UUID databaseId, List<Binding> bindings, boolean madeHere) {
+        return pool.preparedQuery("UPDATE apps SET database_id = $2, bindings = $3::jsonb, "
+                        + "database_made = database_made OR $4, updated_at = now() WHERE id = $1")
+                .execute(Tuple.from(java.util.Arrays.asList(id, databaseId, write(bindings), madeHere)))
+                .replaceWithVoid();
+    }
+
+    /** Whether the app's database was made for it (a failed deploy drops it then). */
+    Uni<Boolean> databaseMade(UUID id) {
+        return pool.preparedQuery("SELECT database_made FROM apps WHERE id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.size() > 0 && rows.iterator().next().getBoolean("database_made"));
     }
 
     /** An app name that a live app has; a 409 for API callers, a reason to bind as a replica for the hook. */

@@ -5,6 +5,7 @@ import static dev.berth.registry.service.ProvisionerCalls.guarded;
 import dev.berth.contracts.catalog.DeletionPolicy;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
+import dev.berth.outbox.quarkus.FaultPoints;
 import dev.berth.registry.client.ProvisionerClient.Port;
 import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.service.Detection.Binding;
@@ -14,12 +15,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -93,28 +94,86 @@ public class AppService {
     Admissions admissions;
 
     @Inject
+    FaultPoints faults;
+
+    @Inject
     @RestClient
     ProvisionerClient provisioner;
 
+    /** Deploys this registry is running: a retry with the same key must not run one twice. */
+    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
+
     public Uni<App> deploy(DeployRequest request) {
+        return deploy(request, null);
+    }
+
+    /**
+     * With an {@code idempotencyKey}, a retry of the same request gets the app the first one made, and finishes it
+     * when a restart of this registry cut the first one off (database bound, container not yet asked for).
+     */
+    public Uni<App> deploy(DeployRequest request, String idempotencyKey) {
         validate(request);
         Map<String, String> env = request.env() == null ? Map.of() : normalized(request.env());
         String mode = request.database() == null || request.database().mode() == null ? "auto"
                 : request.database().mode();
         String policy = request.deletionPolicy() == null ? DeletionPolicy.KEEP.word() : request.deletionPolicy();
-        UUID id = UUID.randomUUID();
-        return records.insertDeploying(id, request, env, mode, policy, "api")
-                .chain(() -> binding.bind(id, request.name(), request.database(), env, mode))
+        if (idempotencyKey == null) {
+            return deployNew(UUID.randomUUID(), request, env, mode, policy, null);
+        }
+        if (idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "Idempotency-Key must be 1 to 200 characters");
+        }
+        AppRecords.IdempotencyKey key = new AppRecords.IdempotencyKey(idempotencyKey, DatabaseService.hash(
+                records.write(request)));
+        return records.appOfKey(key).flatMap(id -> {
+            if (id == null) {
+                return deployNew(UUID.randomUUID(), request, env, mode, policy, key);
+            }
+            return records.get(id).flatMap(app -> {
+                if (!"deploying".equals(app.status()) || app.containerId() != null) {
+                    return Uni.createFrom().item(app);
+                }
+                if (!inFlight.add(id)) {
+                    throw new ProblemException(ProblemType.CONFLICT, "app " + app.name() + " is still being "
+                            + "deployed; retry shortly");
+                }
+                LOG.infof("finishing the deploy of app %s that a restart cut off (same Idempotency-Key)", app.name());
+                return records.databaseMade(id)
+                        .flatMap(made -> bindAndCreate(id, request, env, mode, app.databaseId() == null ? null
+                                : binding.existing(app.databaseId(), app.bindings(), env), made))
+                        .onTermination().invoke(() -> inFlight.remove(id));
+            });
+        });
+    }
+
+    private Uni<App> deployNew(UUID id, DeployRequest request, Map<String, String> env, String mode, String policy,
+            AppRecords.IdempotencyKey key) {
+        inFlight.add(id);
+        return records.insertDeploying(id, request, env, mode, policy, "api", key)
+                .chain(() -> bindAndCreate(id, request, env, mode, null, false))
+                .onTermination().invoke(() -> inFlight.remove(id));
+    }
+
+    /**
+     * Binds the database ({@code rebound}: the one an interrupted deploy bound already), records it, has the
+     * container created and the row completed. A failure undoes it all: the database dropped when it was made for
+     * this app ({@code madeBefore} or now), the row and any instance made for it removed.
+     */
+    private Uni<App> bindAndCreate(UUID id, DeployRequest request, Map<String, String> env, String mode,
+            Uni<DatabaseBinding.Bound> rebound, boolean madeBefore) {
+        // Deferred: a refusal thrown while binding must reach the undo steps below, like any later failure.
+        return Uni.createFrom().deferred(() -> rebound != null ? rebound
+                        : binding.bind(id, request.name(), request.database(), env, mode))
+                .call(bound -> records.recordBinding(id, bound.databaseId(), bound.bindings(), bound.madeHere()))
+                .call(() -> faults.reach("deploy.database-bound"))
                 .flatMap(bound -> guarded(provisioner.createContainer(containerRequest(request.name(),
                                 request.image(), bound.env(), request.ports(), bound.databaseId(), request.command())))
                         .flatMap(container -> pool.preparedQuery("UPDATE apps SET container_id = $2, status = $3, "
-                                        + "database_id = $4, bindings = $5::jsonb, database_made = $6, "
                                         + "updated_at = now() WHERE id = $1")
-                                .execute(Tuple.from(Arrays.asList(id, container.id(), container.state(),
-                                        bound.databaseId(), records.write(bound.bindings()), bound.madeHere())))
+                                .execute(Tuple.of(id, container.id(), container.state()))
                                 .invoke(() -> LOG.infof("deployed app %s (%s), database %s", request.name(),
                                         request.image(), bound.databaseId() == null ? "none" : bound.databaseId())))
-                        .onFailure().call(() -> bound.madeHere()
+                        .onFailure().call(() -> madeBefore || bound.madeHere()
                                 ? databases.delete(bound.databaseId(), DeletionPolicy.DELETE.word())
                                         .onFailure().invoke(e -> LOG.warnf("could not drop database %s of the failed "
                                                 + "deploy of %s: %s", bound.databaseId(), request.name(), e.getMessage()))

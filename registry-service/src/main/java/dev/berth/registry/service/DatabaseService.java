@@ -14,6 +14,7 @@ import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.provisioning.ProvisionRequest;
 import dev.berth.contracts.provisioning.ProvisionedLogin;
 import dev.berth.outbox.Outbox;
+import dev.berth.outbox.quarkus.FaultPoints;
 import dev.berth.registry.client.ProvisionerClient;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.domain.AppDatabase.Status;
@@ -80,6 +81,9 @@ public class DatabaseService {
 
     @Inject
     KubernetesSecrets secrets;
+
+    @Inject
+    FaultPoints faults;
 
     @Inject
     @RestClient
@@ -150,6 +154,7 @@ public class DatabaseService {
                         .onFailure(PgException.class).transform(e -> new ProblemException(ProblemType.CONFLICT,
                                 "app " + app + " in " + environment + " is being created by another request"))
                         .invoke(() -> inFlight.add(id))
+                        .call(() -> faults.reach("create.reserved"))
                         .flatMap(v -> provision(id, instance, names, limit, usePool)
                                 .onFailure(e -> e instanceof ProblemException p && p.problem().status() == 409)
                                 .recoverWithUni(e -> {
@@ -161,7 +166,9 @@ public class DatabaseService {
                         .onTermination().invoke(() -> inFlight.remove(id))
                         .onFailure().call(e -> key != null && inDoubt(e) ? keptForRetry(id)
                                 : databases.delete(pool, id)))
-                .flatMap(login -> ready(id, instance, app, login));
+                .call(() -> faults.reach("create.provisioned"))
+                .flatMap(login -> ready(id, instance, app, login))
+                .call(() -> faults.reach("create.ready"));
     }
 
     /** Status, event and the row as the API shows it: one pipelined round trip (the read sees the update). */
@@ -367,7 +374,7 @@ public class DatabaseService {
                 .collect().last().replaceWithVoid();
     }
 
-    private static String hash(String... parts) {
+    static String hash(String... parts) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(sha.digest(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8)));
