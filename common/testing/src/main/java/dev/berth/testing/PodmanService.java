@@ -28,11 +28,13 @@ public final class PodmanService {
 
     private final Path socket;
     private final String owner;
-    private final Process process;
+    private final Path log;
+    private volatile Process process;
 
-    private PodmanService(Path socket, String owner, Process process) {
+    private PodmanService(Path socket, String owner, Path log, Process process) {
         this.socket = socket;
         this.owner = owner;
+        this.log = log;
         this.process = process;
     }
 
@@ -58,6 +60,46 @@ public final class PodmanService {
         List<String> command = new ArrayList<>(List.of("podman", "--url", "unix://" + socket));
         command.addAll(List.of(args));
         return Commands.tryRun(command, null, 120, null);
+    }
+
+    /**
+     * Stops the API service (SIGTERM, as {@code systemctl restart podman.socket} would) and waits for it to exit;
+     * containers keep running. {@link #startService()} brings it back on the same socket.
+     */
+    public synchronized void stopService() {
+        process.destroy();
+        process.onExit().join();
+    }
+
+    /** Starts the API service again after {@link #stopService()}; returns once it answers. */
+    public synchronized void startService() {
+        if (process.isAlive()) {
+            return;
+        }
+        process = launch(socket, log);
+        ProcessWatchdog.guard("kill " + process.pid() + " 2>/dev/null");
+        awaitReady(log);
+    }
+
+    /**
+     * Runs the podman CLI on the host's storage directly, not through the API service (it works while the service
+     * is stopped), with the configuration the service chose.
+     */
+    public Commands.Result hostPodman(String... args) {
+        List<String> command = new ArrayList<>(List.of("podman"));
+        command.addAll(List.of(args));
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        try {
+            String said = Files.readString(log);
+            String marker = "service.sh: using ";
+            int at = said.indexOf(marker);
+            if (at >= 0) {
+                env.put("CONTAINERS_CONF", said.substring(at + marker.length(), said.indexOf(' ', at + marker.length())));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + log, e);
+        }
+        return Commands.tryRun(command, env, null, 120, null);
     }
 
     /** Runs the podman CLI against the provisioner's admission hook instead of Podman itself. */
@@ -102,19 +144,18 @@ public final class PodmanService {
         Path log = infra.dir("podman.log");
         try {
             Files.createDirectories(socket.getParent());
-            Process process = new ProcessBuilder(script.toString(), socket.toString()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process process = launch(socket, log);
             // Dedicated instances' admin passwords are Podman secrets named after the owner.
             String cleanup = "podman rm -f -v -t 0 --filter label=berth.owner=" + owner + " >/dev/null 2>&1; "
                     + "podman volume prune -f --filter label=berth.owner=" + owner + " >/dev/null 2>&1; "
                     + "podman secret ls --format '{{.Name}}' | grep '^" + owner + "-' | xargs -r podman secret rm "
                     + ">/dev/null 2>&1";
             ProcessWatchdog.guard(cleanup + "; kill " + process.pid() + " 2>/dev/null");
+            PodmanService service = new PodmanService(socket, owner, log, process);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 Commands.tryRun(List.of("sh", "-c", cleanup), null, 120, null);
-                process.destroy();
+                service.process.destroy();
             }, "berth-podman-stop"));
-            PodmanService service = new PodmanService(socket, owner, process);
             service.awaitReady(log);
             if (service.podman("network", "exists", NETWORK).exitCode() != 0) {
                 Commands.Result created = service.podman("network", "create", "--subnet", SUBNET, NETWORK);
@@ -124,6 +165,17 @@ public final class PodmanService {
                 }
             }
             return service;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the Podman service: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code deploy/podman/service.sh} on the socket, its output appended to {@code log}. */
+    private static Process launch(Path socket, Path log) {
+        Path script = Path.of(System.getProperty("berth.it.podman-script", "../deploy/podman/service.sh"));
+        try {
+            return new ProcessBuilder(script.toString(), socket.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the Podman service: " + e.getMessage(), e);
         }
