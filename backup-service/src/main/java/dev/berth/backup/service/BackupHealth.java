@@ -2,6 +2,7 @@ package dev.berth.backup.service;
 
 import dev.berth.backup.config.BackupConfig;
 import dev.berth.backup.domain.BackupStatus;
+import dev.berth.backup.storage.BackupStorage;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -10,6 +11,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -42,6 +45,9 @@ public class BackupHealth {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    BackupStorage storage;
+
     private final Map<BackupStatus, AtomicLong> byStatus = new EnumMap<>(BackupStatus.class);
     private final AtomicLong overdue = new AtomicLong();
 
@@ -63,6 +69,19 @@ public class BackupHealth {
         }
         Gauge.builder("berth.backup.databases.overdue", overdue, AtomicLong::get)
                 .description("Databases without a successful backup within their schedule window").register(meters);
+        if (storage.localDirectory().isPresent()) {
+            Gauge.builder("berth.backup.storage.free", storage.localDirectory().get(), BackupHealth::usableBytes)
+                    .baseUnit("bytes")
+                    .description("Free space where local backups are written").register(meters);
+        }
+    }
+
+    private static double usableBytes(java.nio.file.Path directory) {
+        try {
+            return Files.getFileStore(directory).getUsableSpace();
+        } catch (IOException e) {
+            return Double.NaN;
+        }
     }
 
     @Scheduled(every = "30s", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

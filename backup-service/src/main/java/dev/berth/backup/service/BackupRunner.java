@@ -8,6 +8,8 @@ import dev.berth.backup.engine.ToolRun;
 import dev.berth.backup.storage.BackupFiles;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.provisioning.AdminConnection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -33,7 +35,14 @@ public class BackupRunner {
     /** How long a handed-out name is remembered: far past the second its stamp names. */
     private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+    /** How a failure for lack of room starts: {@code BackupStorageCheck} looks for it. */
+    public static final String STORAGE_FULL = "the backup storage is full";
+    static final String STORAGE_FULL_REASON = "storage-full";
+
     private final Map<String, Long> recentKeys = new ConcurrentHashMap<>();
+
+    @Inject
+    MeterRegistry meters;
 
     @Inject
     BackupCatalog catalog;
@@ -60,10 +69,12 @@ public class BackupRunner {
             dumps.requireTools(conn);
         } catch (ProblemException e) {
             catalog.start(backupId, null, null);
+            failures("database").increment();
             catalog.fail(queued, e.getMessage());
             return catalog.find(backupId).orElseThrow();
         } catch (RuntimeException e) {
             catalog.start(backupId, null, null);
+            failures("database").increment();
             catalog.fail(queued, "the provisioner could not be asked for the database's connection: " + e.getMessage());
             return catalog.find(backupId).orElseThrow();
         }
@@ -76,12 +87,22 @@ public class BackupRunner {
             LOG.infof("backup %s of %s completed: %d bytes in %d ms", backupId, conn.database(), result.sizeBytes(),
                     result.durationMs());
             retention.apply(queued.databaseId());
-        } catch (DumpFailed | ToolRun.ToolFailed e) {
-            LOG.warnf("backup %s of %s failed: %s", backupId, conn.database(), e.getMessage());
-            catalog.fail(queued, e.getMessage());
         } catch (IOException | RuntimeException e) {
-            LOG.warnf("backup %s of %s failed: %s", backupId, conn.database(), e.toString());
-            catalog.fail(queued, "storing the dump failed: " + e.getMessage());
+            String full = storageFull(e);
+            if (full != null) {
+                LOG.errorf("backup %s of %s failed: the backup storage is full (%s)", backupId, conn.database(), full);
+                failures(STORAGE_FULL_REASON).increment();
+                catalog.fail(queued, STORAGE_FULL + " (" + full + "); the older backups are untouched: free space "
+                        + "(or lower the retention), then back up again");
+            } else if (e instanceof DumpFailed || e instanceof ToolRun.ToolFailed) {
+                LOG.warnf("backup %s of %s failed: %s", backupId, conn.database(), e.getMessage());
+                failures("dump").increment();
+                catalog.fail(queued, e.getMessage());
+            } else {
+                LOG.warnf("backup %s of %s failed: %s", backupId, conn.database(), e.toString());
+                failures("storage").increment();
+                catalog.fail(queued, "storing the dump failed: " + e.getMessage());
+            }
         }
         return catalog.find(backupId).orElseThrow();
     }
@@ -132,6 +153,27 @@ public class BackupRunner {
             recentKeys.put(key, now);
         }
         return key;
+    }
+
+    /**
+     * The failure's words when the storage ran out of room (ENOSPC, or a quota) anywhere in its causes, else null:
+     * then the storage, not the database, needs the operator.
+     */
+    static String storageFull(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause()) {
+            String message = e.getMessage();
+            if (message != null && (message.contains("No space left on device")
+                    || message.contains("Disk quota exceeded"))) {
+                return message.contains("Disk quota exceeded") ? "Disk quota exceeded" : "No space left on device";
+            }
+        }
+        return null;
+    }
+
+    private Counter failures(String reason) {
+        return Counter.builder("berth.backup.failures").tag("reason", reason)
+                .description("Backups that failed, by what failed: database (not reachable), dump, storage, "
+                        + STORAGE_FULL_REASON).register(meters);
     }
 
     /** pg_dump itself failed; the message is the summary of its stderr. */

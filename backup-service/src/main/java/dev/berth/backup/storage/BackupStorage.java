@@ -34,6 +34,11 @@ public interface BackupStorage {
         return Optional.empty();
     }
 
+    /** The directory backups are written to when the storage is local (its free space is worth watching). */
+    default Optional<Path> localDirectory() {
+        return Optional.empty();
+    }
+
     /** An object being written. */
     interface Upload {
 

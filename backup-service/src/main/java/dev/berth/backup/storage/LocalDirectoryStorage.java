@@ -30,6 +30,11 @@ public final class LocalDirectoryStorage implements BackupStorage {
         Files.createDirectories(this.root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
+    @Override
+    public Optional<Path> localDirectory() {
+        return Optional.of(root);
+    }
+
     public Path root() {
         return root;
     }
