@@ -70,7 +70,7 @@ public class BackupCatalog {
 
     /** queued → running, announced with {@code BackupStarted}; false when another worker (or a delete) got there first. */
     public boolean start(UUID id, UUID instanceId, String databaseName) {
-        return db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'running', started_at = now(), "
+        return CatalogWrites.patient(db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'running', started_at = now(), "
                                 + "instance_id = $2, database_name = $3 WHERE id = $1 AND status = 'queued' "
                                 + "RETURNING database_id, reason")
                         // instance_id is text (an instance id, as the other tables keep it)
@@ -82,29 +82,38 @@ public class BackupCatalog {
                             Row row = rows.iterator().next();
                             return outbox.append(tx, EventEnvelope.of(SOURCE, new BackupStarted(id.toString(),
                                     row.getString("database_id"), row.getString("reason")))).replaceWith(true);
-                        }))
+                        })), "recording the start of backup " + id)
                 .await().indefinitely();
     }
 
+    /**
+     * running → completed with its {@code BackupCompleted} event. Only from running, so that a write retried after a
+     * lost acknowledgement does not announce it twice.
+     */
     public void complete(Backup queued, Result r) {
-        db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'completed', finished_at = now(), "
-                                + "storage_key = $2, size_bytes = $3, stored_bytes = $4, sha256 = $5, encrypted = $6, "
-                                + "server_version = $7, pg_dump_version = $8, duration_ms = $9, table_count = $10, "
-                                + "row_estimate = $11 WHERE id = $1")
+        CatalogWrites.patient(db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'completed', "
+                                + "finished_at = now(), storage_key = $2, size_bytes = $3, stored_bytes = $4, sha256 = $5, "
+                                + "encrypted = $6, server_version = $7, pg_dump_version = $8, duration_ms = $9, "
+                                + "table_count = $10, row_estimate = $11 WHERE id = $1 AND status = 'running'")
                         .execute(Tuple.from(Arrays.asList(queued.id(), r.storageKey(), r.sizeBytes(), r.storedBytes(),
                                 r.sha256(), r.encrypted(), r.serverVersion(), r.pgDumpVersion(), r.durationMs(),
                                 r.tableCount(), r.rowEstimate())))
-                        .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, new BackupCompleted(queued.id().toString(),
-                                queued.databaseId(), queued.reason(), r.sizeBytes(), r.sha256(), r.durationMs())))))
+                        .flatMap(rows -> rows.rowCount() == 0 ? Uni.createFrom().voidItem()
+                                : outbox.append(tx, EventEnvelope.of(SOURCE, new BackupCompleted(queued.id().toString(),
+                                        queued.databaseId(), queued.reason(), r.sizeBytes(), r.sha256(),
+                                        r.durationMs()))))), "recording backup " + queued.id() + " as completed")
                 .await().indefinitely();
     }
 
+    /** running (or queued) → failed with the reason and its {@code BackupFailed} event, once. */
     public void fail(Backup queued, String summary) {
-        db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'failed', finished_at = now(), "
-                                + "error = $2 WHERE id = $1")
+        CatalogWrites.patient(db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'failed', "
+                                + "finished_at = now(), error = $2 WHERE id = $1 AND status IN ('queued', 'running')")
                         .execute(Tuple.of(queued.id(), summary))
-                        .call(() -> outbox.append(tx, EventEnvelope.of(SOURCE, new BackupFailed(queued.id().toString(),
-                                queued.databaseId(), queued.reason(), summary)))))
+                        .flatMap(rows -> rows.rowCount() == 0 ? Uni.createFrom().voidItem()
+                                : outbox.append(tx, EventEnvelope.of(SOURCE, new BackupFailed(queued.id().toString(),
+                                        queued.databaseId(), queued.reason(), summary))))),
+                        "recording backup " + queued.id() + " as failed")
                 .await().indefinitely();
     }
 

@@ -172,8 +172,9 @@ public class RestoreService {
         } else if (!job.phase().touchedTheDatabase()) {
             phase(job, RestorePhase.PRE_RESTORE_BACKUP);
             pre = catalog.enqueue(job.databaseId(), BackupReason.PRE_RESTORE);
-            db.preparedQuery("UPDATE restore_jobs SET pre_restore_backup_id = $2 WHERE id = $1")
-                    .execute(Tuple.of(job.id(), pre)).await().indefinitely();
+            CatalogWrites.patient(db.preparedQuery("UPDATE restore_jobs SET pre_restore_backup_id = $2 WHERE id = $1")
+                    .execute(Tuple.of(job.id(), pre)), "recording restore " + job.id() + "'s pre-restore backup")
+                    .await().indefinitely();
             Backup taken = backups.run(pre);
             if (!taken.completed()) {
                 throw new ProblemException(ProblemType.BACKUP_REFUSED, "the pre-restore backup failed, so the "
@@ -181,17 +182,21 @@ public class RestoreService {
             }
         }
         try {
-            phase(job, RestorePhase.RECREATING);
-            AdminConnection target = provisioner.recreate(job.databaseId());
-            phase(job, RestorePhase.RESTORING);
-            // A dump of this database keeps its owners and grants; an imported one comes from elsewhere, so its
-            // objects are given to this database's own login (its roles do not exist here).
-            boolean imported = catalog.find(job.backupId()).map(b -> BackupReason.IMPORT.value().equals(b.reason()))
-                    .orElse(false);
-            tool.restore(file, target, imported ? Dumps.Ownership.TARGET_OWNER : Dumps.Ownership.AS_DUMPED);
-            finish(job.id(), RestorePhase.COMPLETED, null);
-            LOG.infof("restored backup %s into database %s in place", job.backupId(), target.database());
-        } catch (IOException | RuntimeException e) {
+            recreateAndRestore(job, file);
+        } catch (IOException | RuntimeException first) {
+            Exception e = first;
+            if (CatalogWrites.serverWentAway(first) && awaitServer(job)) {
+                // The server restarted under it (or went away for a moment): it is back, and the backup is as good
+                // as before, so the restore carries on from the start of its in-place part.
+                LOG.warnf("restore %s: the server went away during the restore (%s); it is back, restoring again",
+                        job.id(), message(first));
+                try {
+                    recreateAndRestore(job, file);
+                    return;
+                } catch (IOException | RuntimeException again) {
+                    e = again;
+                }
+            }
             if (pre == null) {
                 finish(job.id(), RestorePhase.FAILED, message(e) + "; the database was not on its server before, and "
                         + "is left empty");
@@ -199,6 +204,45 @@ public class RestoreService {
                 rollBack(job, pre, message(e));
             }
         }
+    }
+
+    private void recreateAndRestore(RestoreJob job, Path file) throws IOException {
+        phase(job, RestorePhase.RECREATING);
+        AdminConnection target = provisioner.recreate(job.databaseId());
+        phase(job, RestorePhase.RESTORING);
+        // A dump of this database keeps its owners and grants; an imported one comes from elsewhere, so its
+        // objects are given to this database's own login (its roles do not exist here).
+        boolean imported = catalog.find(job.backupId()).map(b -> BackupReason.IMPORT.value().equals(b.reason()))
+                .orElse(false);
+        tool.restore(file, target, imported ? Dumps.Ownership.TARGET_OWNER : Dumps.Ownership.AS_DUMPED);
+        finish(job.id(), RestorePhase.COMPLETED, null);
+        LOG.infof("restored backup %s into database %s in place", job.backupId(), target.database());
+    }
+
+    /**
+     * Waits (up to {@link CatalogWrites#PATIENCE}) until the database's server takes connections again, asking the
+     * provisioner for the way in each time; false when it stays away.
+     */
+    private boolean awaitServer(RestoreJob job) {
+        long deadline = System.nanoTime() + CatalogWrites.PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                AdminConnection conn = provisioner.databaseAdmin(job.databaseId());
+                if (conn.postgresql()) {
+                    DatabaseShape.existsOnServer(conn); // throws while the server is away
+                }
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                LOG.debugf("restore %s: the server is not back yet (%s)", job.id(), e.getMessage());
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Whether the database is missing from its PostgreSQL server; false when that cannot be told. */
@@ -220,6 +264,7 @@ public class RestoreService {
         phase(job, RestorePhase.ROLLING_BACK);
         Path file = null;
         try {
+            awaitServer(job); // a rollback needs the server as much as the restore did
             Backup pre = catalog.find(preRestoreBackup).orElseThrow();
             file = files.materialize(pre.storageKey(), pre.id().toString(), pre.encrypted(), pre.sha256());
             AdminConnection target = provisioner.recreate(job.databaseId());
@@ -265,18 +310,20 @@ public class RestoreService {
     }
 
     private void phase(RestoreJob job, RestorePhase phase) {
-        record(job.id(), "UPDATE restore_jobs SET phase = $2 WHERE id = $1", Tuple.of(job.id(), phase.name()), phase,
-                null);
+        // Not into a phase it is in already: a write retried after a lost acknowledgement announces nothing twice.
+        record(job.id(), "UPDATE restore_jobs SET phase = $2 WHERE id = $1 AND phase <> $2",
+                Tuple.of(job.id(), phase.name()), phase, null);
     }
 
     private void finish(UUID id, RestorePhase phase, String error) {
-        record(id, "UPDATE restore_jobs SET phase = $2, finished_at = now(), error = $3 WHERE id = $1",
+        record(id, "UPDATE restore_jobs SET phase = $2, finished_at = now(), error = $3 WHERE id = $1 AND phase <> $2",
                 Tuple.of(id, phase.name(), error), phase, error);
     }
 
     /** The phase and its {@code RestorePhaseChanged} event in one transaction, so the page follows every step. */
     private void record(UUID id, String update, Tuple args, RestorePhase phase, String error) {
-        db.withTransaction(tx -> tx.preparedQuery(update + " RETURNING database_id, backup_id, target").execute(args)
+        CatalogWrites.patient(db.withTransaction(tx -> tx.preparedQuery(update + " RETURNING database_id, backup_id, "
+                                + "target").execute(args)
                         .flatMap(rows -> {
                             if (rows.size() == 0) {
                                 return Uni.createFrom().voidItem();
@@ -285,7 +332,7 @@ public class RestoreService {
                             return outbox.append(tx, EventEnvelope.of(BackupCatalog.SOURCE, new RestorePhaseChanged(
                                     id.toString(), row.getString("database_id"), row.getUUID("backup_id").toString(),
                                     row.getString("target"), phase.name(), phase.finished(), error)));
-                        }))
+                        })), "recording restore " + id + " as " + phase)
                 .await().indefinitely();
     }
 

@@ -54,6 +54,26 @@ public final class SqlStates {
         return error;
     }
 
+    /**
+     * Whether the failure says the server went away or is not taking connections yet — shutting down, starting up,
+     * restarted, unreachable, the connection closed under the statement — rather than refusing the statement: worth
+     * trying again once it is back.
+     */
+    public static boolean serverGone(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e instanceof PgException pg && pg.getSqlState() != null && (pg.getSqlState().startsWith("08")
+                    || pg.getSqlState().startsWith("57P"))) {
+                return true;
+            }
+            if (e instanceof ConnectException || e instanceof io.vertx.sqlclient.ClosedConnectionException
+                    || e instanceof io.vertx.core.VertxException && String.valueOf(e.getMessage()).contains(
+                            "onnection") && String.valueOf(e.getMessage()).contains("closed")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static boolean is(Throwable error, String sqlState) {
         return error instanceof PgException pg && sqlState.equals(pg.getSqlState());
     }
