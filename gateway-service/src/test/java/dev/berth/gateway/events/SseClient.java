@@ -18,21 +18,22 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A small Server-Sent Events reader for tests: the raw protocol as a browser's EventSource would see it. */
-final class SseClient implements AutoCloseable {
+public final class SseClient implements AutoCloseable {
 
     /** One dispatched event; {@code id} is null when the server sent none. */
-    record Event(String id, String name, String data) {
+    public record Event(String id, String name, String data) {
     }
 
     /** One client for every stream of a test (each HttpClient has a selector thread of its own). */
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    static final Event END = new Event(null, "<end of stream>", "");
+    public static final Event END = new Event(null, "<end of stream>", "");
 
     private final HttpResponse<java.io.InputStream> response;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final List<String> comments = new ArrayList<>();
     private final Thread reader;
+    private volatile String ending;
 
     private SseClient(HttpResponse<java.io.InputStream> response) {
         this.response = response;
@@ -41,7 +42,7 @@ final class SseClient implements AutoCloseable {
         reader.start();
     }
 
-    static HttpResponse<java.io.InputStream> request(URI uri, Map<String, String> headers) {
+    public static HttpResponse<java.io.InputStream> request(URI uri, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
         headers.forEach(request::header);
         try {
@@ -54,7 +55,7 @@ final class SseClient implements AutoCloseable {
         }
     }
 
-    static SseClient open(URI uri, Map<String, String> headers) {
+    public static SseClient open(URI uri, Map<String, String> headers) {
         HttpResponse<java.io.InputStream> response = request(uri, headers);
         if (response.statusCode() != 200) {
             throw new AssertionError("the stream answered " + response.statusCode());
@@ -62,12 +63,12 @@ final class SseClient implements AutoCloseable {
         return new SseClient(response);
     }
 
-    HttpResponse<java.io.InputStream> response() {
+    public HttpResponse<java.io.InputStream> response() {
         return response;
     }
 
     /** The next event, skipping comments; fails after {@code seconds}. */
-    Event next(int seconds) {
+    public Event next(int seconds) {
         try {
             Event e = events.poll(seconds, TimeUnit.SECONDS);
             if (e == null) {
@@ -81,7 +82,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** The next event with that name (others are skipped). */
-    Event next(String name, int seconds) {
+    public Event next(String name, int seconds) {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < until) {
             Event e = next((int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(until - System.nanoTime())));
@@ -92,7 +93,7 @@ final class SseClient implements AutoCloseable {
         throw new AssertionError("no " + name + " event within " + seconds + " s");
     }
 
-    synchronized List<String> comments() {
+    public synchronized List<String> comments() {
         return List.copyOf(comments);
     }
 
@@ -123,10 +124,17 @@ final class SseClient implements AutoCloseable {
                     }
                 }
             }
+            ending = "the server ended the stream";
         } catch (IOException e) {
-            // closed by the test or the server
+            // closed by the test, or cut off
+            ending = "cut off: " + e;
         }
         events.add(END);
+    }
+
+    /** How the stream ended, once it has: the server ended it, or it was cut off (with the client's exception). */
+    public String ending() {
+        return ending;
     }
 
     @Override
