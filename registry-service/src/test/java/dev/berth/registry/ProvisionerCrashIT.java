@@ -4,18 +4,23 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.embedded.Commands;
+import dev.berth.testing.PodmanService;
 import dev.berth.testing.ServiceProcess;
 import dev.berth.testing.TestInfrastructure;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -74,6 +79,54 @@ class ProvisionerCrashIT {
                     + pattern.replace("app\\_", "berth\\_") + "'"), "exactly one role on the server");
         });
         assertEquals(database, sql("SELECT datname FROM pg_database WHERE datname LIKE '" + pattern + "'"));
+    }
+
+    /**
+     * A dedicated instance's create cut off once its container runs (before it is healthy and recorded): the
+     * registry forgets the instance (503); the provisioner's next start removes the container, volume and admin
+     * secret that nobody recorded; the create tried again makes the whole instance under the same name.
+     */
+    @Test
+    void anInstanceCreateCutOffOnceItsContainerRunsLeavesNothingAndTheRetryMakesIt() throws Exception {
+        ServiceProcess provisioner = ServiceProcess.provisioner(2);
+        PodmanService podman = PodmanService.get();
+        String name = "ic" + UUID.randomUUID().toString().substring(0, 6);
+        Map<String, Object> body = Map.of("name", name, "engine", "redis");
+        provisioner.restartWith(Map.of("berth.faults.pause-at", "instance.started"));
+        try {
+            CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
+                    .body(body).post("/api/instances"));
+            provisioner.awaitLog("fault point instance.started reached", Duration.ofSeconds(120));
+            assertEquals(List.of(name + "-production-redis"), leftovers(podman, name, "ps", "-a"), "its container runs");
+            provisioner.kill();
+            Response cut = first.get(60, TimeUnit.SECONDS);
+            assertEquals(503, cut.statusCode(), cut.asString());
+        } finally {
+            provisioner.restartWith(Map.of());
+        }
+        provisioner.awaitLog("removing container " + name + "-production-redis of an instance whose create a restart "
+                + "cut off", Duration.ofSeconds(10));
+        assertEquals(List.of(), leftovers(podman, name, "ps", "-a"), "no container left");
+        assertEquals(List.of(), leftovers(podman, name, "volume", "ls"), "no volume left");
+        assertEquals(List.of(), leftovers(podman, name, "secret", "ls"), "no secret left");
+        assertTrue(given().queryParam("size", 200).get("/api/instances").jsonPath().getList("items.name").stream()
+                .noneMatch(name::equals), "the registry forgot it");
+
+        Response made = given().contentType(ContentType.JSON).body(body).post("/api/instances");
+        assertEquals(201, made.statusCode(), made.asString());
+        assertEquals("ready", made.jsonPath().getString("instance.status"));
+        assertEquals(List.of(name + "-production-redis"), leftovers(podman, name, "ps", "-a"));
+        given().queryParam("force", true).delete("/api/instances/" + made.jsonPath().getString("instance.id"))
+                .then().statusCode(204);
+    }
+
+    /** Names of containers, volumes or secrets (as {@code podman <list>} shows them) that contain {@code name}. */
+    private static List<String> leftovers(PodmanService podman, String name, String... list) {
+        List<String> command = new java.util.ArrayList<>(List.of(list));
+        command.addAll(List.of("--format", list[0].equals("ps") ? "{{.Names}}" : "{{.Name}}"));
+        Commands.Result result = podman.podman(command.toArray(String[]::new));
+        assertEquals(0, result.exitCode(), result.output());
+        return result.output().lines().map(String::strip).filter(n -> n.contains(name)).toList();
     }
 
     private static Response create(String app, String key) {

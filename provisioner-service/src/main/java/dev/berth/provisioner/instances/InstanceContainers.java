@@ -8,6 +8,7 @@ import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.provisioning.DedicatedInstance;
 import dev.berth.contracts.provisioning.DedicatedInstanceRequest;
+import dev.berth.outbox.quarkus.FaultPoints;
 import dev.berth.provisioner.config.InstancesConfig;
 import dev.berth.provisioner.containers.ContainerRuntime;
 import dev.berth.provisioner.containers.HostPorts;
@@ -64,6 +65,9 @@ public class InstanceContainers {
     @Inject
     InstanceLifecycle lifecycle;
 
+    @Inject
+    FaultPoints faults;
+
     public DedicatedInstance create(UUID id, DedicatedInstanceRequest request) {
         validate(request);
         EngineDriver driver = drivers.of(request.engine());
@@ -86,6 +90,7 @@ public class InstanceContainers {
             String containerId = createContainer(podman, spec(request, driver, image.image(), volume, secret, labels));
             undo.push(() -> podman.remove(containerId, Duration.ZERO));
             start(podman, containerId, request);
+            faults.reachBlocking("instance.started");
             health.awaitHealthy(podman, container, config.readyTimeout());
             String address = health.address(podman.inspect(containerId));
             InstanceEndpoint endpoint = new InstanceEndpoint(id, address, request.engine().port(), driver.adminUser(),

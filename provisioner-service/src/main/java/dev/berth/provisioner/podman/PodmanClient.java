@@ -334,10 +334,19 @@ public final class PodmanClient implements Closeable {
 
     /** Names of the volumes carrying the label ({@code key=value}). */
     public List<String> volumes(String labelFilter) {
-        List<String> names = new ArrayList<>();
+        return new ArrayList<>(volumesWithLabels(labelFilter).keySet());
+    }
+
+    /** The volumes carrying the label ({@code key=value} or {@code key}), each with its labels. */
+    public Map<String, Map<String, String>> volumesWithLabels(String labelFilter) {
+        Map<String, Map<String, String>> volumes = new java.util.LinkedHashMap<>();
         call(HttpMethod.GET, "/volumes/json?filters=" + query(Map.of("label", List.of(labelFilter))), null)
-                .forEach(v -> names.add(v.path("Name").asText()));
-        return names;
+                .forEach(v -> {
+                    Map<String, String> labels = new java.util.HashMap<>();
+                    v.path("Labels").fields().forEachRemaining(f -> labels.put(f.getKey(), f.getValue().asText()));
+                    volumes.put(v.path("Name").asText(), labels);
+                });
+        return volumes;
     }
 
     // ---- events ------------------------------------------------------------------------------------------------

@@ -28,4 +28,18 @@ public class FaultPoints {
         LOG.warnf("fault point %s reached: stopping here (berth.faults.pause-at)", point);
         return Uni.createFrom().nothing();
     }
+
+    /** The same for blocking code: the calling (worker) thread stays at the point until the process is killed. */
+    public void reachBlocking(String point) {
+        if (pauseAt.filter(point::equals).isEmpty()) {
+            return;
+        }
+        LOG.warnf("fault point %s reached: stopping here (berth.faults.pause-at)", point);
+        try {
+            Thread.sleep(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted at fault point " + point, e);
+        }
+    }
 }
