@@ -111,10 +111,46 @@ class RegistryCrashIT {
     }
 
     /**
+     * A dedicated instance's create cut off once the provisioner made it, before the registry marked it ready: the
+     * registry, back, finds it still "creating" past the stuck-after time, asks the provisioner, and records it as
+     * ready — one instance, one container, usable like any other.
+     */
+    @Test
+    void anInstanceCreateCutOffOnceItExistsIsRecordedAsReadyAfterTheRestart() throws Exception {
+        String name = "ri" + UUID.randomUUID().toString().substring(0, 6);
+        Supplier<Response> create = () -> given().contentType(ContentType.JSON)
+                .body(Map.of("name", name, "engine", "redis")).when().post("/api/instances");
+        ServiceProcess registry = ServiceProcess.registry(1);
+        try {
+            cutOffAt("instance.made", create, Map.of("berth.registry.reconcile.stuck-after", "1s"));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> given()
+                    .queryParam("size", 200).get("/api/instances").jsonPath()
+                    .getList("items.findAll { it.name == '" + name + "-production-redis' }.status")
+                    .equals(List.of("ready")));
+        } finally {
+            registry.restartWith(Map.of());
+        }
+        PodmanService podman = PodmanService.get();
+        assertEquals(name + "-production-redis", podman.podman("ps", "-a", "--filter", "name=" + name, "--format",
+                "{{.Names}}").output().strip(), "one container");
+        String id = given().queryParam("size", 200).get("/api/instances").jsonPath()
+                .getString("items.find { it.name == '" + name + "-production-redis' }.id");
+        given().contentType(ContentType.JSON).body(Map.of("app", "on" + name, "instance", id))
+                .post("/api/databases").then().statusCode(201);
+        given().queryParam("force", true).delete("/api/instances/" + id).then().statusCode(204);
+    }
+
+    /**
      * Restarts the registry paused at {@code point}, sends the request, kills the registry once it is there, and
      * checks the gateway answers the cut-off request with a clean 5xx problem; the registry comes back as it was.
      */
     private static void cutOffAt(String point, Supplier<Response> request) throws Exception {
+        cutOffAt(point, request, Map.of());
+    }
+
+    /** The same, the registry coming back with {@code settings} of its own. */
+    private static void cutOffAt(String point, Supplier<Response> request, Map<String, String> settings)
+            throws Exception {
         ServiceProcess registry = ServiceProcess.registry(1);
         registry.restartWith(Map.of("berth.faults.pause-at", point));
         try {
@@ -125,7 +161,7 @@ class RegistryCrashIT {
             assertTrue(cut.statusCode() == 502 || cut.statusCode() == 503, cut.statusCode() + " " + cut.asString());
             assertEquals("application/problem+json", cut.contentType().split(";")[0], cut.asString());
         } finally {
-            registry.restartWith(Map.of());
+            registry.restartWith(settings);
         }
     }
 

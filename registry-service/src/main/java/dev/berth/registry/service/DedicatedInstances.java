@@ -9,7 +9,11 @@ import dev.berth.contracts.problem.SqlStates;
 import dev.berth.contracts.provisioning.DedicatedInstance;
 import dev.berth.contracts.provisioning.DedicatedInstanceRequest;
 import dev.berth.contracts.provisioning.InstanceStats;
+import dev.berth.outbox.quarkus.FaultPoints;
 import dev.berth.registry.client.ProvisionerClient;
+import dev.berth.registry.config.RegistryConfig;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -21,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -62,6 +67,15 @@ public class DedicatedInstances {
     PortLeases leases;
 
     @Inject
+    FaultPoints faults;
+
+    @Inject
+    RegistryConfig config;
+
+    /** Creates this registry is running: the sweep of interrupted ones leaves them alone. */
+    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
+
+    @Inject
     @RestClient
     ProvisionerClient provisioner;
 
@@ -75,13 +89,51 @@ public class DedicatedInstances {
                         c.environment(), c.container(), c.memory(), c.cpus(), madeForApp)))
                 .onFailure(e -> SqlStates.is(e, SqlStates.UNIQUE_VIOLATION)).transform(e -> new ProblemException(
                         ProblemType.CONFLICT, "an instance " + c.container() + " exists already"))
+                .invoke(() -> inFlight.add(id))
                 .chain(() -> run(id, c, new HashSet<>(), 1))
-                .call(made -> pool.preparedQuery("UPDATE instances SET status = 'ready', admin_user = $2, image = $3, "
-                                + "version = $4, host_port = $5, updated_at = now() WHERE id = $1")
-                        .execute(Tuple.tuple(Arrays.asList(id, made.adminUser(), made.image(), made.version(),
-                                made.hostPort()))))
+                .call(() -> faults.reach("instance.made"))
+                .call(made -> ready(id, made))
                 .map(made -> new Created(id, c.container(), made))
-                .onFailure().call(e -> forget(id, e));
+                .onFailure().call(e -> forget(id, e))
+                .onTermination().invoke(() -> inFlight.remove(id));
+    }
+
+    private Uni<Void> ready(UUID id, DedicatedInstance made) {
+        return pool.preparedQuery("UPDATE instances SET status = 'ready', admin_user = $2, image = $3, version = $4, "
+                        + "host_port = $5, updated_at = now() WHERE id = $1")
+                .execute(Tuple.tuple(Arrays.asList(id, made.adminUser(), made.image(), made.version(),
+                        made.hostPort())))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Creates cut off between the provisioner's answer and the ready mark (a restart of this registry): an instance
+     * still {@code creating} after {@code berth.registry.reconcile.stuck-after}, and not being created here, is
+     * recorded as ready when the provisioner has it, and forgotten when it does not (the provisioner removed what it
+     * had half-made at its own start). Old enough to be no other registry's create in flight.
+     */
+    @Scheduled(every = "30s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> finishInterrupted() {
+        return pool.preparedQuery("SELECT id, name FROM instances WHERE dedicated AND status = 'creating' AND "
+                        + "created_at < now() - make_interval(secs => $1)")
+                .execute(Tuple.of((double) config.reconcile().stuckAfter().toMillis() / 1000))
+                .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
+                .filter(row -> !inFlight.contains(row.getUUID("id")))
+                .onItem().transformToUniAndConcatenate(row -> finishInterrupted(row.getUUID("id"), row.getString("name")))
+                .collect().last().replaceWithVoid()
+                .onFailure().invoke(e -> LOG.warnf("interrupted instance creates not looked at: %s", e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> finishInterrupted(UUID id, String name) {
+        return guarded(provisioner.instanceContainer(id))
+                .flatMap(made -> ready(id, made).invoke(() -> LOG.warnf("instance %s: its create was cut off after "
+                        + "the provisioner had made it; recorded as ready", name)))
+                .onFailure(e -> e instanceof ProblemException p && p.problem().status() == 404)
+                .recoverWithUni(() -> forget(id, new IllegalStateException("cut off")).invoke(() -> LOG.warnf(
+                        "instance %s: its create was cut off before the provisioner had made it; forgotten", name)))
+                .onFailure().invoke(e -> LOG.debugf("instance %s: cannot tell yet (%s)", name, e.getMessage()))
+                .onFailure().recoverWithNull();
     }
 
     /** Leases a port (when asked) and has the provisioner run the instance; a port found taken → the next one. */
