@@ -83,6 +83,11 @@ class RegistryCrashIT {
                 .when().post("/api/apps");
         cutOffAt("deploy.database-bound", deploy);
         String made = sql("berth_registry", "SELECT database_id FROM apps WHERE name = '" + name + "'");
+        // Without the key, the name is held by the cut-off deploy, and the answer says how to get past it.
+        given().contentType(ContentType.JSON).body(Map.of("name", name, "image", PodmanService.APP_IMAGE))
+                .post("/api/apps").then().statusCode(409).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("is being deployed"))
+                .body("detail", org.hamcrest.Matchers.containsString("Idempotency-Key"));
 
         Response retry = retried(deploy);
         assertEquals(201, retry.statusCode(), retry.asString());

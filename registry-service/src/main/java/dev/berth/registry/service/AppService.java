@@ -150,6 +150,16 @@ public class AppService {
             AppRecords.IdempotencyKey key) {
         inFlight.add(id);
         return records.insertDeploying(id, request, env, mode, policy, "api", key)
+                .onFailure(AppRecords.NameTaken.class).recoverWithUni(taken -> records.live(request.name())
+                        .map(holder -> {
+                            if (holder != null && "deploying".equals(holder.status()) && holder.containerId() == null) {
+                                throw new ProblemException(ProblemType.CONFLICT, "an app named " + request.name()
+                                        + " is being deployed (since " + holder.createdAt() + "); a deploy that a "
+                                        + "restart cut off is undone within 10 minutes, or finished at once by a retry "
+                                        + "with its Idempotency-Key");
+                            }
+                            throw (AppRecords.NameTaken) taken;
+                        }))
                 .chain(() -> bindAndCreate(id, request, env, mode, null, false))
                 .onTermination().invoke(() -> inFlight.remove(id));
     }
