@@ -65,9 +65,12 @@ public final class SqlStates {
                     || pg.getSqlState().startsWith("57P"))) {
                 return true;
             }
+            String message = String.valueOf(e.getMessage());
+            // A statement sent on a connection the restart closed fails with Vert.x's own words, not a SQLSTATE:
+            // "Connection is not active now, current status: CLOSED", "Connection was closed".
             if (e instanceof ConnectException || e instanceof io.vertx.sqlclient.ClosedConnectionException
-                    || e instanceof io.vertx.core.VertxException && String.valueOf(e.getMessage()).contains(
-                            "onnection") && String.valueOf(e.getMessage()).contains("closed")) {
+                    || message.contains("Connection is not active")
+                    || message.contains("onnection") && (message.contains("closed") || message.contains("CLOSED"))) {
                 return true;
             }
         }
