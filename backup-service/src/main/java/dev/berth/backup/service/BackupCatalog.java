@@ -11,6 +11,7 @@ import dev.berth.contracts.events.EventEnvelope;
 import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.outbox.Outbox;
+import dev.berth.outbox.ServerPauses;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -70,7 +71,7 @@ public class BackupCatalog {
 
     /** queued → running, announced with {@code BackupStarted}; false when another worker (or a delete) got there first. */
     public boolean start(UUID id, UUID instanceId, String databaseName) {
-        return CatalogWrites.patient(db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'running', started_at = now(), "
+        return ServerPauses.patient(db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'running', started_at = now(), "
                                 + "instance_id = $2, database_name = $3 WHERE id = $1 AND status = 'queued' "
                                 + "RETURNING database_id, reason")
                         // instance_id is text (an instance id, as the other tables keep it)
@@ -91,7 +92,7 @@ public class BackupCatalog {
      * lost acknowledgement does not announce it twice.
      */
     public void complete(Backup queued, Result r) {
-        CatalogWrites.patient(db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'completed', "
+        ServerPauses.patient(db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'completed', "
                                 + "finished_at = now(), storage_key = $2, size_bytes = $3, stored_bytes = $4, sha256 = $5, "
                                 + "encrypted = $6, server_version = $7, pg_dump_version = $8, duration_ms = $9, "
                                 + "table_count = $10, row_estimate = $11 WHERE id = $1 AND status = 'running'")
@@ -107,7 +108,7 @@ public class BackupCatalog {
 
     /** running (or queued) → failed with the reason and its {@code BackupFailed} event, once. */
     public void fail(Backup queued, String summary) {
-        CatalogWrites.patient(db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'failed', "
+        ServerPauses.patient(db.withTransaction(tx -> tx.preparedQuery("UPDATE backups SET status = 'failed', "
                                 + "finished_at = now(), error = $2 WHERE id = $1 AND status IN ('queued', 'running')")
                         .execute(Tuple.of(queued.id(), summary))
                         .flatMap(rows -> rows.rowCount() == 0 ? Uni.createFrom().voidItem()

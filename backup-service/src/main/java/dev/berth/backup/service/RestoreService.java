@@ -16,6 +16,7 @@ import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.provisioning.AdminConnection;
 import dev.berth.outbox.Outbox;
+import dev.berth.outbox.ServerPauses;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -172,7 +173,7 @@ public class RestoreService {
         } else if (!job.phase().touchedTheDatabase()) {
             phase(job, RestorePhase.PRE_RESTORE_BACKUP);
             pre = catalog.enqueue(job.databaseId(), BackupReason.PRE_RESTORE);
-            CatalogWrites.patient(db.preparedQuery("UPDATE restore_jobs SET pre_restore_backup_id = $2 WHERE id = $1")
+            ServerPauses.patient(db.preparedQuery("UPDATE restore_jobs SET pre_restore_backup_id = $2 WHERE id = $1")
                     .execute(Tuple.of(job.id(), pre)), "recording restore " + job.id() + "'s pre-restore backup")
                     .await().indefinitely();
             Backup taken = backups.run(pre);
@@ -220,11 +221,11 @@ public class RestoreService {
     }
 
     /**
-     * Waits (up to {@link CatalogWrites#PATIENCE}) until the database's server takes connections again, asking the
+     * Waits (up to {@link ServerPauses#PATIENCE}) until the database's server takes connections again, asking the
      * provisioner for the way in each time; false when it stays away.
      */
     private boolean awaitServer(RestoreJob job) {
-        long deadline = System.nanoTime() + CatalogWrites.PATIENCE.toNanos();
+        long deadline = System.nanoTime() + ServerPauses.PATIENCE.toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 AdminConnection conn = provisioner.databaseAdmin(job.databaseId());
@@ -322,7 +323,7 @@ public class RestoreService {
 
     /** The phase and its {@code RestorePhaseChanged} event in one transaction, so the page follows every step. */
     private void record(UUID id, String update, Tuple args, RestorePhase phase, String error) {
-        CatalogWrites.patient(db.withTransaction(tx -> tx.preparedQuery(update + " RETURNING database_id, backup_id, "
+        ServerPauses.patient(db.withTransaction(tx -> tx.preparedQuery(update + " RETURNING database_id, backup_id, "
                                 + "target").execute(args)
                         .flatMap(rows -> {
                             if (rows.size() == 0) {

@@ -2,10 +2,8 @@ package dev.berth.outbox;
 
 import dev.berth.contracts.events.EventCodec;
 import dev.berth.contracts.events.EventEnvelope;
-import dev.berth.contracts.problem.SqlStates;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import java.time.Duration;
 import java.util.function.BiFunction;
 import org.jboss.logging.Logger;
 
@@ -16,10 +14,6 @@ import org.jboss.logging.Logger;
 public final class EventConsumer {
 
     private static final Logger LOG = Logger.getLogger(EventConsumer.class);
-    private static final Duration PAUSE_FIRST = Duration.ofMillis(250);
-    private static final Duration PAUSE_MOST = Duration.ofSeconds(2);
-    /** How long an event waits for its service's database before its failure is let through. */
-    private static final Duration PATIENCE = Duration.ofMinutes(2);
 
     private final EventCodec codec;
     private final ProcessedEvents processed;
@@ -42,13 +36,10 @@ public final class EventConsumer {
             LOG.warnf("%s: skipping a record that is not a Berth event: %s", consumer, e.getMessage());
             return Uni.createFrom().voidItem();
         }
-        return processed.handleOnce(consumer, event, tx -> handler.apply(tx, event))
-                // PostgreSQL restarting under the handler is a pause, not a failure: a failed record would end the
-                // channel for good (SmallRye's default strategy), leaving the service deaf until it is restarted.
-                .onFailure(SqlStates::serverGone).invoke(e -> LOG.warnf("%s: event %s waits for PostgreSQL (%s)",
-                        consumer, event.id(), e.getMessage()))
-                .onFailure(SqlStates::serverGone).retry().withBackOff(PAUSE_FIRST, PAUSE_MOST)
-                .expireIn(PATIENCE.toMillis())
+        // PostgreSQL restarting under the handler is a pause, not a failure: a failed record would end the channel
+        // for good (SmallRye's default strategy), leaving the service deaf until it is restarted.
+        return ServerPauses.patient(processed.handleOnce(consumer, event, tx -> handler.apply(tx, event)),
+                        consumer + ": event " + event.id())
                 .invoke(ran -> {
                     if (!ran) {
                         LOG.debugf("%s: event %s already processed", consumer, event.id());

@@ -22,24 +22,28 @@ public class FaultPoints {
     Optional<String> pauseAt;
 
     public Uni<Void> reach(String point) {
-        if (pauseAt.filter(point::equals).isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        LOG.warnf("fault point %s reached: stopping here (berth.faults.pause-at)", point);
-        return Uni.createFrom().nothing();
+        return pausesAt(point) ? Uni.createFrom().nothing() : Uni.createFrom().voidItem();
     }
 
     /** The same for blocking code: the calling (worker) thread stays at the point until the process is killed. */
     public void reachBlocking(String point) {
-        if (pauseAt.filter(point::equals).isEmpty()) {
+        if (!pausesAt(point)) {
             return;
         }
-        LOG.warnf("fault point %s reached: stopping here (berth.faults.pause-at)", point);
         try {
             Thread.sleep(Long.MAX_VALUE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted at fault point " + point, e);
         }
+    }
+
+    /** Whether work stops at {@code point}; says so in the log when it does. */
+    private boolean pausesAt(String point) {
+        if (pauseAt.filter(point::equals).isEmpty()) {
+            return false;
+        }
+        LOG.warnf("fault point %s reached: stopping here (berth.faults.pause-at)", point);
+        return true;
     }
 }
