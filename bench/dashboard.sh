@@ -16,6 +16,11 @@ set -euo pipefail
 
 BACKUPS=${1:-20}
 DBS=${DBS:-$([ "${PARTS:-}" = gateway ] && echo 50 || echo 500)}
+# The browser part drives Debian's Chromium (./berth test installs it; ./berth up does not): say so before making DBS
+# databases, not after.
+if [ "${PARTS:-gateway browser}" != gateway ] && ! command -v chromium >/dev/null; then
+  echo "the browser figures need Chromium: apt-get install -y chromium (or PARTS=gateway)" >&2; exit 1
+fi
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HOME_DIR=${BERTH_HOME:-$([ "$(id -u)" = 0 ] && echo /var/lib/berth || echo "$HOME/.local/share/berth")}
 GW=${BERTH_GATEWAY_URL:-http://127.0.0.1:${BERTH_GATEWAY_PORT:-8080}}
@@ -88,7 +93,7 @@ fi
 if [ "${PARTS:-gateway browser}" != gateway ]; then
 cd "$ROOT"
 [ -d gateway-service/target/test-classes/dev/berth/gateway/bench ] || ./mvnw -q -o test-compile -pl gateway-service
-./mvnw -q -o dependency:build-classpath -pl gateway-service -Dmdep.includeScope=test -Dmdep.outputFile="$TMP/cp" >/dev/null
+./mvnw -q -o dependency:build-classpath -pl gateway-service -am -Dmdep.includeScope=test -Dmdep.outputFile="$TMP/cp" >/dev/null
 java -cp "gateway-service/target/test-classes:gateway-service/target/classes:$(cat "$TMP/cp")" \
   dev.berth.gateway.bench.DashboardBench "$GW" "$TMP/gw.token" "$target" "$BACKUPS" 2>&1 | grep -vE '^(WARNING|SLF4J)'
 fi

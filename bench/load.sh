@@ -33,7 +33,7 @@ echo "$TOKEN" > "$TMP/person.token"
 
 cd "$ROOT"
 [ -f gateway-service/target/test-classes/dev/berth/gateway/bench/LoadBench.class ] || ./mvnw -q -o test-compile -pl gateway-service
-./mvnw -q -o dependency:build-classpath -pl gateway-service -Dmdep.includeScope=test -Dmdep.outputFile="$TMP/cp" >/dev/null
+./mvnw -q -o dependency:build-classpath -pl gateway-service -am -Dmdep.includeScope=test -Dmdep.outputFile="$TMP/cp" >/dev/null
 echo "load: steps $STEPS users, $SECONDS_PER_STEP s each, $ROUNDS rounds; through $GW and straight to $REG + $BACKUP"
 java -Xmx512m -cp "gateway-service/target/test-classes:gateway-service/target/classes:$(cat "$TMP/cp")" \
   dev.berth.gateway.bench.LoadBench "$GW" "$TMP/person.token" "$REG" "$BACKUP" "$TMP/internal.token" \

@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import static dev.berth.testing.KubernetesMock.secretValue;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -18,10 +19,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -51,11 +50,11 @@ class KubernetesSecretsIT {
                 .body(not(containsString(created.getString("credentials.password"))));
         Secret secret = k8s.secrets().inNamespace(KubernetesMock.APPS).withName(name).get();
         assertNotNull(secret, "the Secret is in the app's namespace");
-        assertEquals(created.getString("credentials.password"), value(secret, "PGPASSWORD"));
-        assertEquals(created.getString("connection.env.DATABASE_URL"), value(secret, "DATABASE_URL"));
+        assertEquals(created.getString("credentials.password"), secretValue(secret, "PGPASSWORD"));
+        assertEquals(created.getString("connection.env.DATABASE_URL"), secretValue(secret, "DATABASE_URL"));
         assertEquals(id, secret.getMetadata().getLabels().get("berth.dev/database"));
         // What a pod would get works: the JDBC URL from the Secret connects.
-        DriverManager.getConnection(value(secret, "JDBC_DATABASE_URL")).close();
+        DriverManager.getConnection(secretValue(secret, "JDBC_DATABASE_URL")).close();
         given().get("/api/databases/" + id + "/kubernetes-secret").then().statusCode(200)
                 .body("name", equalTo(name));
         assertEquals("1", pg().sql("berth_registry", "SELECT count(*) FROM audit_events WHERE action = "
@@ -67,9 +66,9 @@ class KubernetesSecretsIT {
                 .body("handedTo", hasItem("kubernetes-secret " + KubernetesMock.APPS + "/" + name))
                 .extract().jsonPath();
         secret = k8s.secrets().inNamespace(KubernetesMock.APPS).withName(name).get();
-        assertNotEquals(created.getString("credentials.password"), value(secret, "PGPASSWORD"));
-        assertEquals(rotated.getString("credentials.password"), value(secret, "PGPASSWORD"));
-        DriverManager.getConnection(value(secret, "JDBC_DATABASE_URL")).close();
+        assertNotEquals(created.getString("credentials.password"), secretValue(secret, "PGPASSWORD"));
+        assertEquals(rotated.getString("credentials.password"), secretValue(secret, "PGPASSWORD"));
+        DriverManager.getConnection(secretValue(secret, "JDBC_DATABASE_URL")).close();
 
         // Another namespace while it has one: refused, the Secret stays where it is.
         given().contentType(ContentType.JSON).body(Map.of("namespace", "other"))
@@ -106,13 +105,6 @@ class KubernetesSecretsIT {
         given().delete("/api/databases/" + id).then().statusCode(204);
     }
 
-    /** A key's value as a pod would get it (the mock keeps stringData as sent; a real API server moves it to data). */
-    private static String value(Secret secret, String key) {
-        if (secret.getData() != null && secret.getData().containsKey(key)) {
-            return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-        }
-        return secret.getStringData() == null ? null : secret.getStringData().get(key);
-    }
 
     private static dev.berth.embedded.PostgresCluster pg() {
         return TestInfrastructure.get().postgres();

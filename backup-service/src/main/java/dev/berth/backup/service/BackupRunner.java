@@ -10,7 +10,7 @@ import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.provisioning.AdminConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -21,6 +21,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -43,6 +45,16 @@ public class BackupRunner {
     static final String STORAGE_FULL_REASON = "storage-full";
 
     private final Map<String, Long> recentKeys = new ConcurrentHashMap<>();
+    /**
+     * Threads of their own for reading a source's shape beside its dump: on the shared worker pool, a pool full of
+     * clients waiting for backups ({@code ?waitSeconds=}) would hold back the very backups they wait for. At most one
+     * per running backup.
+     */
+    private final ExecutorService shapeReaders = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "backup-shape");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Inject
     MeterRegistry meters;
@@ -119,7 +131,7 @@ public class BackupRunner {
         // its own while the dump runs: a login and two catalog counts cost next to nothing beside the dump, and the
         // backup no longer waits for them after it. Redis' dump counts its keys itself.
         CompletableFuture<DatabaseShape> shape = "redis".equals(conn.engine()) ? null
-                : CompletableFuture.supplyAsync(() -> shapeOf(conn), Infrastructure.getDefaultWorkerPool());
+                : CompletableFuture.supplyAsync(() -> shapeOf(conn), shapeReaders);
         try {
             DatabaseShape dumped = dumps.dump(conn, sink.plain());
             DatabaseShape source = dumped != null ? dumped : awaited(shape);
@@ -131,6 +143,11 @@ public class BackupRunner {
             sink.abort();
             throw e;
         }
+    }
+
+    @PreDestroy
+    void stop() {
+        shapeReaders.shutdownNow();
     }
 
     private static DatabaseShape awaited(CompletableFuture<DatabaseShape> shape) {

@@ -1,11 +1,14 @@
 package dev.berth.testing;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -47,5 +50,13 @@ public final class KubernetesMock {
         return Map.of("quarkus.kubernetes-client.api-server-url", client.getMasterUrl().toString(),
                 "quarkus.kubernetes-client.trust-certs", "true", "quarkus.kubernetes-client.namespace", "default",
                 "berth.kubernetes.app-namespaces", APPS);
+    }
+
+    /** A key's value as a pod would get it (the mock keeps stringData as sent; a real API server moves it to data). */
+    public static String secretValue(Secret secret, String key) {
+        if (secret.getData() != null && secret.getData().containsKey(key)) {
+            return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+        }
+        return secret.getStringData() == null ? null : secret.getStringData().get(key);
     }
 }

@@ -54,14 +54,15 @@ public class AppSecrets {
         if (existing != null) {
             ownedBy(existing, database, namespace, name);
         }
+        Map<String, String> sorted = new TreeMap<>(data);
         Secret secret = new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace)
                 .addToLabels(MANAGED_BY, "berth").addToLabels(DATABASE, database.toString())
-                .addToAnnotations("berth.dev/keys", String.join(",", new TreeMap<>(data).keySet()))
+                .addToAnnotations("berth.dev/keys", String.join(",", sorted.keySet()))
                 .withResourceVersion(existing == null ? null : existing.getMetadata().getResourceVersion())
-                .endMetadata().withType("Opaque").withStringData(new TreeMap<>(data)).build();
+                .endMetadata().withType("Opaque").withStringData(sorted).build();
         guarded(namespace, () -> existing == null ? k8s.secrets().inNamespace(namespace).resource(secret).create()
                 : k8s.secrets().inNamespace(namespace).resource(secret).update());
-        return new Written(namespace, name, List.copyOf(new TreeMap<>(data).keySet()), existing == null);
+        return new Written(namespace, name, List.copyOf(sorted.keySet()), existing == null);
     }
 
     /** Removes the database's Secret; a missing one is fine, somebody else's is refused. */

@@ -1,5 +1,6 @@
 package dev.berth.provisioner.kubernetes;
 
+import static dev.berth.testing.KubernetesMock.secretValue;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -204,7 +205,7 @@ class KubernetesInstancesIT {
                 .body("keys", equalTo(List.of("DATABASE_URL", "PGPASSWORD", "PGUSER")))
                 .body(org.hamcrest.Matchers.not(containsString("first-secret")));
         var secret = k8s.secrets().inNamespace(APPS).withName("orders").get();
-        assertEquals("first-secret", value(secret, "PGPASSWORD"));
+        assertEquals("first-secret", secretValue(secret, "PGPASSWORD"));
         assertEquals("berth", secret.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
 
         // Rotated credentials replace the Secret whole: a key no longer in the bundle goes.
@@ -212,8 +213,8 @@ class KubernetesInstancesIT {
                         "DATABASE_URL", "postgresql://berth_orders_2:second@db:5432/app_orders", "PGPASSWORD", "second")))
                 .put(path).then().statusCode(200).body("created", equalTo(false));
         secret = k8s.secrets().inNamespace(APPS).withName("orders").get();
-        assertEquals("second", value(secret, "PGPASSWORD"));
-        assertNull(value(secret, "PGUSER"));
+        assertEquals("second", secretValue(secret, "PGPASSWORD"));
+        assertNull(secretValue(secret, "PGUSER"));
 
         // Another database's Secret, or one Berth did not make, is left as it is.
         given().contentType(ContentType.JSON).body(Map.of("database", UUID.randomUUID(), "data",
@@ -225,8 +226,8 @@ class KubernetesInstancesIT {
                 .put("/internal/kubernetes/namespaces/" + APPS + "/secrets/billing").then().statusCode(409);
         given().queryParam("database", database).delete("/internal/kubernetes/namespaces/" + APPS + "/secrets/billing")
                 .then().statusCode(409);
-        assertEquals("theirs", value(k8s.secrets().inNamespace(APPS).withName("billing").get(), "PGPASSWORD"));
-        assertEquals("second", value(k8s.secrets().inNamespace(APPS).withName("orders").get(), "PGPASSWORD"));
+        assertEquals("theirs", secretValue(k8s.secrets().inNamespace(APPS).withName("billing").get(), "PGPASSWORD"));
+        assertEquals("second", secretValue(k8s.secrets().inNamespace(APPS).withName("orders").get(), "PGPASSWORD"));
 
         // A namespace not configured, a name Kubernetes would refuse, a bad key: refused, nothing written.
         given().contentType(ContentType.JSON).body(Map.of("database", database, "data", Map.of("PGPASSWORD", "x")))
@@ -245,13 +246,6 @@ class KubernetesInstancesIT {
         given().queryParam("database", database).delete(path).then().statusCode(204);
     }
 
-    /** A key's value as a pod would get it (the mock keeps stringData as sent; a real API server moves it to data). */
-    private static String value(io.fabric8.kubernetes.api.model.Secret secret, String key) {
-        if (secret.getData() != null && secret.getData().containsKey(key)) {
-            return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-        }
-        return secret.getStringData() == null ? null : secret.getStringData().get(key);
-    }
 
     private io.restassured.path.json.JsonPath create(UUID id, String name) {
         return given().contentType(ContentType.JSON).body(request(name, NAMESPACE))
