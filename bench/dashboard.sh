@@ -49,7 +49,12 @@ for i in $(seq 1 "$want"); do
   reg -o /dev/null -H 'content-type: application/json' -d "{\"app\":\"benchlist\",\"environment\":\"b$i\"}" \
     "$REG/api/databases" || { echo "create $i failed" >&2; exit 1; }
 done
-reg "$REG/api/databases?app=benchlist&size=500" | grep -o '"id":"[0-9a-f-]\{36\}","app"' | cut -d\" -f4 > "$TMP/made"
+# Every page of them (500 at most per page), so the clean-up below removes all it made.
+: > "$TMP/made"
+for page in $(seq 0 $(( (DBS - 1) / 500 ))); do
+  reg "$REG/api/databases?app=benchlist&size=500&page=$page" | grep -o '"id":"[0-9a-f-]\{36\}","app"' | cut -d\" -f4 \
+    >> "$TMP/made"
+done
 target=$(reg -H 'content-type: application/json' -d "{\"app\":\"benchlive$(date +%s)\"}" "$REG/api/databases" \
   | grep -o '"id":"[0-9a-f-]\{36\}"' | head -1 | cut -d\" -f4)
 
