@@ -10,6 +10,7 @@ import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.provisioning.AdminConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -50,11 +51,7 @@ public class BackupRunner {
      * clients waiting for backups ({@code ?waitSeconds=}) would hold back the very backups they wait for. At most one
      * per running backup.
      */
-    private final ExecutorService shapeReaders = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "backup-shape");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private ExecutorService shapeReaders;
 
     @Inject
     MeterRegistry meters;
@@ -143,6 +140,15 @@ public class BackupRunner {
             sink.abort();
             throw e;
         }
+    }
+
+    @PostConstruct
+    void start() {
+        shapeReaders = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "backup-shape");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @PreDestroy
