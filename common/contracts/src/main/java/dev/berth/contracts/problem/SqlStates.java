@@ -2,6 +2,7 @@ package dev.berth.contracts.problem;
 
 import io.vertx.pgclient.PgException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.Map;
 
 /**
@@ -67,8 +68,9 @@ public final class SqlStates {
             }
             String message = String.valueOf(e.getMessage());
             // A statement sent on a connection the restart closed fails with Vert.x's own words, not a SQLSTATE:
-            // "Connection is not active now, current status: CLOSED", "Connection was closed".
-            if (e instanceof ConnectException || e instanceof io.vertx.sqlclient.ClosedConnectionException
+            // "Connection is not active now, current status: CLOSED", "Connection was closed"; or with the socket's
+            // own (SocketException: "Connection refused", "Connection reset", "Broken pipe").
+            if (e instanceof SocketException || e instanceof io.vertx.sqlclient.ClosedConnectionException
                     || message.contains("Connection is not active")
                     || message.contains("onnection") && (message.contains("closed") || message.contains("CLOSED"))) {
                 return true;
