@@ -84,8 +84,8 @@ public class InternalDedicatedInstanceResource {
     @Path("/restart")
     @Operation(summary = "Restart and wait until healthy")
     public DedicatedInstance restart(@PathParam("id") UUID id) {
-        podmanOnly(id, "restart");
-        return lifecycle.restart(id);
+        InstanceRecords.Record r = records.require(id);
+        return r.onKubernetes() ? kubernetes.restart(r) : lifecycle.restart(id);
     }
 
     @POST
@@ -93,8 +93,8 @@ public class InternalDedicatedInstanceResource {
     @Operation(summary = "Run on the image now configured for the engine (same major version), keeping the volume",
             description = "The previous image is put back when the new container does not become healthy.")
     public DedicatedInstance upgrade(@PathParam("id") UUID id) {
-        podmanOnly(id, "upgrade");
-        return containers.upgrade(id);
+        InstanceRecords.Record r = records.require(id);
+        return r.onKubernetes() ? kubernetes.upgrade(r) : containers.upgrade(id);
     }
 
     @POST
@@ -104,16 +104,21 @@ public class InternalDedicatedInstanceResource {
                     + "the standby is promoted and takes the instance's name and alias; the old container and volume "
                     + "are removed. Any failure before the name moved puts the old container back.")
     public DedicatedInstance replace(@PathParam("id") UUID id) {
-        podmanOnly(id, "replace");
+        if (records.require(id).onKubernetes()) {
+            throw new ProblemException(ProblemType.CONFLICT, "replace moves a Podman container to a new container and "
+                    + "volume; on Kubernetes the StatefulSet replaces the pod on its claim (restart or upgrade), and "
+                    + "moving the data to other storage is the storage class's or a backup and restore's job");
+        }
         return switchover.replace(id);
     }
 
     @GET
     @Path("/stats")
-    @Operation(summary = "CPU, memory and uptime from Podman; data size and connections from the engine")
+    @Operation(summary = "CPU, memory and uptime from Podman (on Kubernetes: the metrics API and the pod); data size "
+            + "and connections from the engine")
     public InstanceStats stats(@PathParam("id") UUID id) {
-        podmanOnly(id, "stats");
-        return lifecycle.stats(id);
+        InstanceRecords.Record r = records.require(id);
+        return r.onKubernetes() ? kubernetes.stats(r) : lifecycle.stats(id);
     }
 
     @DELETE
@@ -124,14 +129,6 @@ public class InternalDedicatedInstanceResource {
             kubernetes.remove(r, keepVolume);
         } else {
             containers.remove(id, keepVolume);
-        }
-    }
-
-    /** What Berth does only on Podman so far: on Kubernetes the answer says so. */
-    private void podmanOnly(UUID id, String action) {
-        if (records.require(id).onKubernetes()) {
-            throw new ProblemException(ProblemType.CONFLICT, action + " is not done for instances on Kubernetes yet "
-                    + "(start, stop and delete are)");
         }
     }
 }

@@ -95,23 +95,28 @@ public class InstanceLifecycle {
         ContainerStats sample = ContainerRuntime.call(() -> podman.stats(r.container()));
         OffsetDateTime startedAt = info.startedAt();
         Long uptime = startedAt == null ? null : Duration.between(startedAt, OffsetDateTime.now()).toSeconds();
-        Long size = null;
-        Integer clients = null;
-        String unavailable = null;
-        try {
-            InstanceEndpoint endpoint = connections.endpointOf(id).await().atMost(Duration.ofSeconds(10));
-            String password = connections.adminPassword(id).await().atMost(Duration.ofSeconds(10));
-            EngineDriver.EngineFigures figures = drivers.of(r.engine()).figures(endpoint, password)
-                    .await().atMost(Duration.ofSeconds(15));
-            size = figures.sizeBytes();
-            clients = figures.connections();
-        } catch (RuntimeException e) {
-            unavailable = "the server's own figures could not be read: " + e.getMessage();
-            LOG.debugf("figures of %s: %s", r.container(), e.getMessage());
-        }
+        EngineReading engine = engineFigures(r);
         return new InstanceStats(info.state(), r.health(), sample == null ? null : sample.cpuPercent(),
                 sample == null ? null : sample.memoryUsageBytes(), sample == null ? null : sample.memoryLimitBytes(),
-                startedAt, uptime, size, clients, unavailable);
+                startedAt, uptime, engine.sizeBytes(), engine.connections(), engine.unavailable());
+    }
+
+    /** The engine's own figures, wherever the instance runs; when they cannot be read, nulls and why. */
+    EngineReading engineFigures(InstanceRecords.Record r) {
+        try {
+            InstanceEndpoint endpoint = connections.endpointOf(r.instanceId()).await().atMost(Duration.ofSeconds(10));
+            String password = connections.adminPassword(r.instanceId()).await().atMost(Duration.ofSeconds(10));
+            EngineDriver.EngineFigures figures = drivers.of(r.engine()).figures(endpoint, password)
+                    .await().atMost(Duration.ofSeconds(15));
+            return new EngineReading(figures.sizeBytes(), figures.connections(), null);
+        } catch (RuntimeException e) {
+            LOG.debugf("figures of %s: %s", r.container(), e.getMessage());
+            return new EngineReading(null, null, "the server's own figures could not be read: " + e.getMessage());
+        }
+    }
+
+    /** Data size and client connections as the engine counts them; {@code unavailable} says why they are null. */
+    record EngineReading(Long sizeBytes, Integer connections, String unavailable) {
     }
 
     private DedicatedInstance awaitAndView(PodmanClient podman, InstanceRecords.Record r) {

@@ -7,6 +7,7 @@ import dev.berth.contracts.problem.ProblemException;
 import dev.berth.contracts.problem.ProblemType;
 import dev.berth.contracts.provisioning.DedicatedInstance;
 import dev.berth.contracts.provisioning.DedicatedInstanceRequest;
+import dev.berth.contracts.provisioning.InstanceStats;
 import dev.berth.provisioner.config.InstancesConfig;
 import dev.berth.provisioner.config.KubernetesConfig;
 import dev.berth.provisioner.engine.InstanceEndpoint;
@@ -20,19 +21,28 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.ContainerMetrics;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -42,7 +52,8 @@ import org.jboss.logging.Logger;
  * StatefulSet, a Service apps and Berth connect to ({@code <name>.<namespace>.svc}), and a StatefulSet of one pod
  * with a volume claim, the engine's image from {@code berth.instances.*} and its health check as readiness probe.
  * Created when the pod is ready; any step that fails undoes the ones before, so a failed create leaves nothing.
- * Status comes from the pods ({@link KubernetesPodWatcher}). Blocking.
+ * Started and stopped by scaling, restarted and upgraded through the pod template (the controller replaces the pod on
+ * the same claim). Status comes from the pods ({@link KubernetesPodWatcher}). Blocking.
  */
 @ApplicationScoped
 public class KubernetesInstances {
@@ -50,6 +61,8 @@ public class KubernetesInstances {
     private static final Logger LOG = Logger.getLogger(KubernetesInstances.class);
     private static final String SECRET_DIR = "/run/secrets";
     private static final String SECRET_KEY = "berth-admin-password";
+    /** The pod-template annotation {@code kubectl rollout restart} sets: a new value makes the controller replace pods. */
+    static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 
     @Inject
     Instance<KubernetesClient> clients;
@@ -62,6 +75,9 @@ public class KubernetesInstances {
 
     @Inject
     InstanceRecords records;
+
+    @Inject
+    InstanceLifecycle lifecycle;
 
     /** Whether instances may be put on Kubernetes at all. */
     public boolean enabled() {
@@ -166,21 +182,162 @@ public class KubernetesInstances {
      */
     public DedicatedInstance scale(InstanceRecords.Record r, boolean up) {
         KubernetesClient k8s = clients.get();
-        k8s.apps().statefulSets().inNamespace(r.namespace()).withName(r.container())
-                .edit(s -> new StatefulSetBuilder(s).editSpec().withReplicas(up ? 1 : 0).endSpec().build());
+        statefulSet(k8s, r).edit(s -> new StatefulSetBuilder(s).editSpec().withReplicas(up ? 1 : 0).endSpec().build());
         if (up) {
             awaitReady(k8s, r.namespace(), r.container());
         }
         return view(records.require(r.instanceId()));
     }
 
+    /**
+     * What {@code kubectl rollout restart} does: a new {@code restartedAt} annotation on the pod template, so the
+     * StatefulSet controller replaces the pod (on the same claim); answers when the new pod is ready. A stopped
+     * instance is started.
+     */
+    public DedicatedInstance restart(InstanceRecords.Record r) {
+        KubernetesClient k8s = clients.get();
+        Pod before = pod(k8s, r);
+        if (before == null) {
+            return scale(r, true);
+        }
+        String at = OffsetDateTime.now(ZoneOffset.UTC).toString();
+        statefulSet(k8s, r).edit(s -> new StatefulSetBuilder(s).editSpec().editTemplate().editMetadata()
+                .addToAnnotations(RESTARTED_AT, at).endMetadata().endTemplate().endSpec().build());
+        awaitReady(k8s, r.namespace(), r.container(), before.getMetadata().getUid());
+        LOG.infof("instance %s/%s restarted", r.namespace(), r.container());
+        return view(records.require(r.instanceId()));
+    }
+
+    /**
+     * Runs the instance on the image now configured for its engine (same major version; a new major needs a dump and
+     * a restore), on the same claim: the pod template's image is changed and the controller replaces the pod. When
+     * the new pod is not ready in time, the previous image is put back and the pod made from the new one is deleted —
+     * Kubernetes' forced rollback: a StatefulSet does not replace a pod that never became ready on its own. The same
+     * image as now is a restart (whether a rebuilt image of the same name is pulled is the pod's imagePullPolicy).
+     */
+    public DedicatedInstance upgrade(InstanceRecords.Record r) {
+        InstancesConfig.Image image = drivers.image(r.engine());
+        if (!InstanceContainers.sameMajor(image.version(), r.version())) {
+            throw new ProblemException(ProblemType.CONFLICT, r.container() + " runs " + r.engine().wire() + " "
+                    + r.version() + "; the configured image has " + image.version() + ": a major upgrade needs a "
+                    + "backup and a restore into a new instance");
+        }
+        if (image.image().equals(r.image())) {
+            return restart(r);
+        }
+        KubernetesClient k8s = clients.get();
+        Pod before = pod(k8s, r);
+        if (before == null) {
+            throw new ProblemException(ProblemType.CONFLICT, r.container() + " is stopped: start it before upgrading "
+                    + "it, so that the new image can be seen to work");
+        }
+        setImage(k8s, r, image.image());
+        try {
+            awaitReady(k8s, r.namespace(), r.container(), before.getMetadata().getUid());
+        } catch (RuntimeException failed) {
+            LOG.warnf("upgrade of %s/%s failed (%s); back to %s", r.namespace(), r.container(), failed.getMessage(),
+                    r.image());
+            try {
+                setImage(k8s, r, r.image());
+                Pod now = pod(k8s, r);
+                boolean stuck = now != null && !Objects.equals(now.getMetadata().getUid(), before.getMetadata()
+                        .getUid());
+                if (stuck) {
+                    k8s.pods().inNamespace(r.namespace()).withName(r.container() + "-0").delete();
+                }
+                awaitReady(k8s, r.namespace(), r.container(), stuck ? now.getMetadata().getUid() : null);
+            } catch (RuntimeException alsoFailed) {
+                throw new ProblemException(ProblemType.INSTANCE_UNAVAILABLE, "the upgrade of " + r.container()
+                        + " failed (" + failed.getMessage() + ") and so did going back to " + r.image() + " ("
+                        + alsoFailed.getMessage() + "); its claim " + r.volume() + " is untouched");
+            }
+            throw new ProblemException(ProblemType.INSTANCE_UNAVAILABLE, "the upgrade of " + r.container()
+                    + " failed, so it runs " + r.image() + " again: " + failed.getMessage());
+        }
+        records.replaced(r.instanceId(), r.containerId(), image.image(), image.version());
+        LOG.infof("instance %s/%s upgraded to %s", r.namespace(), r.container(), image.image());
+        return view(records.require(r.instanceId()));
+    }
+
+    /**
+     * CPU and memory from the metrics API (metrics-server) when the cluster has it, the memory limit and the start
+     * from the pod, data size and connections from the engine; a part that cannot be read is left out and said.
+     */
+    public InstanceStats stats(InstanceRecords.Record r) {
+        KubernetesClient k8s = clients.get();
+        Pod pod = pod(k8s, r);
+        String state = state(pod);
+        if (!"running".equals(state)) {
+            return new InstanceStats(state, r.health(), null, null, null, null, null, null, null,
+                    "the instance is " + state);
+        }
+        List<String> unavailable = new ArrayList<>();
+        Double cpuPercent = null;
+        Long memory = null;
+        try {
+            PodMetrics metrics = k8s.top().pods().metrics(r.namespace(), pod.getMetadata().getName());
+            BigDecimal cores = BigDecimal.ZERO;
+            BigDecimal bytes = BigDecimal.ZERO;
+            for (ContainerMetrics c : metrics.getContainers()) {
+                cores = cores.add(amount(c.getUsage(), "cpu"));
+                bytes = bytes.add(amount(c.getUsage(), "memory"));
+            }
+            cpuPercent = cores.movePointRight(2).doubleValue();
+            memory = bytes.longValue();
+        } catch (KubernetesClientException e) {
+            unavailable.add("CPU and memory: the metrics API answered " + e.getCode() + " (a cluster without "
+                    + "metrics-server has none; a pod that just started has none for a minute)");
+        }
+        Long limit = pod.getSpec().getContainers().stream().map(c -> c.getResources() == null ? null
+                        : c.getResources().getLimits()).filter(l -> l != null && l.containsKey("memory"))
+                .map(l -> l.get("memory").getNumericalAmount().longValue()).findFirst().orElse(null);
+        OffsetDateTime startedAt = startedAt(pod);
+        Long uptime = startedAt == null ? null : Duration.between(startedAt, OffsetDateTime.now()).toSeconds();
+        InstanceLifecycle.EngineReading engine = lifecycle.engineFigures(r);
+        if (engine.unavailable() != null) {
+            unavailable.add(engine.unavailable());
+        }
+        return new InstanceStats(state, r.health(), cpuPercent, memory, limit, startedAt, uptime, engine.sizeBytes(),
+                engine.connections(), unavailable.isEmpty() ? null : String.join("; ", unavailable));
+    }
+
     public DedicatedInstance view(InstanceRecords.Record r) {
-        Pod pod = clients.get().pods().inNamespace(r.namespace()).withName(r.container() + "-0").get();
-        String state = pod == null ? "stopped" : pod.getStatus() == null || pod.getStatus().getPhase() == null
-                ? "created" : pod.getStatus().getPhase().toLowerCase(java.util.Locale.ROOT);
         return new DedicatedInstance(r.instanceId().toString(), r.engine(), r.container(), r.containerId(), r.image(),
                 r.version(), r.volume(), r.container() + "." + r.namespace() + ".svc", r.engine().port(), null,
-                drivers.of(r.engine()).adminUser(), null, state, r.health(), null);
+                drivers.of(r.engine()).adminUser(), null, state(pod(clients.get(), r)), r.health(), null);
+    }
+
+    /** The pod's phase in lower case ("running", "pending", …), "created" before it has one, "stopped" without one. */
+    private static String state(Pod pod) {
+        return pod == null ? "stopped" : pod.getStatus() == null || pod.getStatus().getPhase() == null ? "created"
+                : pod.getStatus().getPhase().toLowerCase(Locale.ROOT);
+    }
+
+    /** When the engine's container started (its current run), else when the pod did. */
+    private static OffsetDateTime startedAt(Pod pod) {
+        String at = pod.getStatus().getContainerStatuses() == null ? null : pod.getStatus().getContainerStatuses()
+                .stream().map(c -> c.getState() == null || c.getState().getRunning() == null ? null
+                        : c.getState().getRunning().getStartedAt()).filter(t -> t != null).findFirst()
+                .orElse(pod.getStatus().getStartTime());
+        return at == null ? null : OffsetDateTime.parse(at);
+    }
+
+    private static BigDecimal amount(Map<String, Quantity> usage, String resource) {
+        Quantity q = usage == null ? null : usage.get(resource);
+        return q == null ? BigDecimal.ZERO : q.getNumericalAmount();
+    }
+
+    private static Pod pod(KubernetesClient k8s, InstanceRecords.Record r) {
+        return k8s.pods().inNamespace(r.namespace()).withName(r.container() + "-0").get();
+    }
+
+    private static RollableScalableResource<StatefulSet> statefulSet(KubernetesClient k8s, InstanceRecords.Record r) {
+        return k8s.apps().statefulSets().inNamespace(r.namespace()).withName(r.container());
+    }
+
+    private static void setImage(KubernetesClient k8s, InstanceRecords.Record r, String image) {
+        statefulSet(k8s, r).edit(s -> new StatefulSetBuilder(s).editSpec().editTemplate().editSpec()
+                .editFirstContainer().withImage(image).endContainer().endSpec().endTemplate().endSpec().build());
     }
 
     /** Whether the pod's Ready condition is true. */
@@ -203,11 +360,20 @@ public class KubernetesInstances {
     }
 
     private void awaitReady(KubernetesClient k8s, String namespace, String name) {
+        awaitReady(k8s, namespace, name, null);
+    }
+
+    /**
+     * Until pod 0 is ready and is not the pod {@code replacedUid} (nor one being deleted): after a change of the pod
+     * template the old pod stays ready until the controller deletes it, so only a new pod's readiness counts.
+     */
+    private void awaitReady(KubernetesClient k8s, String namespace, String name, String replacedUid) {
         long deadline = System.nanoTime() + config.readyTimeout().toNanos();
         Pod last = null;
         while (System.nanoTime() < deadline) {
             last = k8s.pods().inNamespace(namespace).withName(name + "-0").get();
-            if (ready(last)) {
+            if (ready(last) && last.getMetadata().getDeletionTimestamp() == null
+                    && (replacedUid == null || !replacedUid.equals(last.getMetadata().getUid()))) {
                 return;
             }
             try {

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetricsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,8 +36,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +74,8 @@ class KubernetesInstancesIT {
     Pool pool;
 
     private final AtomicBoolean kubelet = new AtomicBoolean(true);
+    /** An image whose pods never become ready (as one that crashes at start would). */
+    private final AtomicReference<String> brokenImage = new AtomicReference<>("");
     private Thread controller;
 
     @AfterEach
@@ -131,9 +136,9 @@ class KubernetesInstancesIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> "healthy".equals(health(id)));
         assertEquals(List.of("InstanceCreated", "InstanceUnhealthy", "InstanceHealthy", "InstanceStopped",
                 "InstanceStarted", "InstanceHealthy"), events(id));
-        // Podman-only actions say so.
+        // replace is Podman's (a new container and volume); on Kubernetes the answer says what does that instead.
         given().post("/internal/instances/" + id + "/container/replace").then().statusCode(409)
-                .body("detail", containsString("not done for instances on Kubernetes"));
+                .body("detail", containsString("the StatefulSet replaces the pod on its claim"));
 
         // Deleted keeping the claim: everything else goes.
         given().queryParam("keepVolume", true).delete("/internal/instances/" + id + "/container").then()
@@ -246,6 +251,134 @@ class KubernetesInstancesIT {
         given().queryParam("database", database).delete(path).then().statusCode(204);
     }
 
+    @Test
+    void restartAndUpgradeReplaceThePodOnItsClaimAndAFailedUpgradeGoesBack() {
+        KubernetesClient k8s = server.getClient();
+        playStatefulSetController(k8s);
+        String name = "ledger-production-postgresql";
+        UUID id = UUID.randomUUID();
+        create(id, name);
+        String first = podUid(k8s, name);
+
+        // Restart: the template gets kubectl's restartedAt, the controller makes a new pod; the answer waits for it.
+        given().post("/internal/instances/" + id + "/container/restart").then().statusCode(200)
+                .body("state", equalTo("running"));
+        assertNotNull(k8s.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get().getSpec().getTemplate()
+                .getMetadata().getAnnotations().get("kubectl.kubernetes.io/restartedAt"));
+        String second = podUid(k8s, name);
+        assertFalse(first.equals(second), "a new pod");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "healthy".equals(health(id)));
+        assertEquals(List.of("InstanceCreated", "InstanceStopped", "InstanceStarted", "InstanceHealthy"), events(id));
+
+        // The instance was made from an older image; the configured one is newer but does not start here: after the
+        // wait the old image is put back, the stuck pod replaced, and the answer says so. The claim stays.
+        setRecordedImage(id, "localhost/berth/postgres:previous");
+        k8s.apps().statefulSets().inNamespace(NAMESPACE).withName(name).edit(set -> new StatefulSetBuilder(set)
+                .editSpec().editTemplate().editSpec().editFirstContainer().withImage("localhost/berth/postgres:previous")
+                .endContainer().endSpec().endTemplate().endSpec().build());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !second.equals(podUid(k8s, name))
+                && podReady(k8s, name));
+        brokenImage.set("localhost/berth/postgres:bookworm");
+        given().post("/internal/instances/" + id + "/container/upgrade").then().statusCode(503)
+                .contentType("application/problem+json")
+                .body("detail", containsString("failed, so it runs localhost/berth/postgres:previous again"));
+        assertEquals("localhost/berth/postgres:previous", templateImage(k8s, name));
+        assertEquals("localhost/berth/postgres:previous", recordedImage(id));
+        assertTrue(podReady(k8s, name), "the pod of the old image serves again");
+        assertNotNull(k8s.persistentVolumeClaims().inNamespace(NAMESPACE).withName("data-" + name + "-0").get());
+
+        // Once the image starts, the upgrade goes through and is recorded.
+        brokenImage.set("");
+        given().post("/internal/instances/" + id + "/container/upgrade").then().statusCode(200)
+                .body("image", equalTo("localhost/berth/postgres:bookworm")).body("state", equalTo("running"));
+        assertEquals("localhost/berth/postgres:bookworm", templateImage(k8s, name));
+        assertEquals("localhost/berth/postgres:bookworm", recordedImage(id));
+
+        // A major version the instance does not run is refused, and nothing changes.
+        setRecordedVersion(id, "14");
+        given().post("/internal/instances/" + id + "/container/upgrade").then().statusCode(409)
+                .body("detail", containsString("a major upgrade needs a backup and a restore"));
+        setRecordedVersion(id, "15");
+
+        // Restarting a stopped instance starts it.
+        given().post("/internal/instances/" + id + "/container/stop").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> k8s.pods().inNamespace(NAMESPACE).withName(name + "-0")
+                .get() == null);
+        given().post("/internal/instances/" + id + "/container/restart").then().statusCode(200)
+                .body("state", equalTo("running"));
+    }
+
+    @Test
+    void statsComeFromTheMetricsApiWhenTheClusterHasItAndSayWhatIsMissing() {
+        KubernetesClient k8s = server.getClient();
+        playStatefulSetController(k8s);
+        String name = "metrics-production-postgresql";
+        UUID id = UUID.randomUUID();
+        Map<String, Object> body = new java.util.HashMap<>(request(name, NAMESPACE));
+        body.put("memoryBytes", 268_435_456L);
+        given().contentType(ContentType.JSON).body(body).put("/internal/instances/" + id + "/container").then()
+                .statusCode(200);
+
+        // No metrics-server (the mock answers 404 like a cluster without one); the engine is not reachable either.
+        var none = given().get("/internal/instances/" + id + "/container/stats").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals("running", none.getString("state"));
+        assertEquals(268_435_456L, none.getLong("memoryLimitBytes"));
+        assertEquals("2026-12-07T10:00Z", none.getString("startedAt").replace(":00Z", "Z"));
+        assertNull(none.get("cpuPercent"));
+        assertTrue(none.getString("unavailable").contains("the metrics API answered 404"), none.getString("unavailable"));
+        assertTrue(none.getString("unavailable").contains("the server's own figures could not be read"));
+
+        // With metrics-server: its figures, summed over the pod's containers (250m = a quarter of a core).
+        server.expect().get().withPath("/apis/metrics.k8s.io/v1beta1/namespaces/" + NAMESPACE + "/pods/" + name + "-0")
+                .andReturn(200, new PodMetricsBuilder().withNewMetadata().withName(name + "-0").withNamespace(NAMESPACE)
+                        .endMetadata().addNewContainer().withName("postgresql")
+                        .addToUsage("cpu", new Quantity("250m")).addToUsage("memory", new Quantity("64Mi"))
+                        .endContainer().build()).always();
+        var some = given().get("/internal/instances/" + id + "/container/stats").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(25.0, some.getDouble("cpuPercent"), 0.001);
+        assertEquals(64L * 1024 * 1024, some.getLong("memoryUsageBytes"));
+        assertFalse(some.getString("unavailable").contains("metrics API"), some.getString("unavailable"));
+
+        // Stopped: the state says so and nothing is asked of the engine.
+        given().post("/internal/instances/" + id + "/container/stop").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> k8s.pods().inNamespace(NAMESPACE).withName(name + "-0")
+                .get() == null);
+        given().get("/internal/instances/" + id + "/container/stats").then().statusCode(200)
+                .body("state", equalTo("stopped")).body("unavailable", equalTo("the instance is stopped"));
+    }
+
+    private static String podUid(KubernetesClient k8s, String name) {
+        Pod pod = k8s.pods().inNamespace(NAMESPACE).withName(name + "-0").get();
+        return pod == null ? "" : pod.getMetadata().getUid();
+    }
+
+    private static boolean podReady(KubernetesClient k8s, String name) {
+        Pod pod = k8s.pods().inNamespace(NAMESPACE).withName(name + "-0").get();
+        return pod != null && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
+                && "True".equals(c.getStatus()));
+    }
+
+    private static String templateImage(KubernetesClient k8s, String name) {
+        return k8s.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get().getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getImage();
+    }
+
+    private void setRecordedImage(UUID id, String image) {
+        pool.preparedQuery("UPDATE instance_containers SET image = $2 WHERE instance_id = $1")
+                .execute(Tuple.of(id, image)).await().atMost(Duration.ofSeconds(10));
+    }
+
+    private void setRecordedVersion(UUID id, String version) {
+        pool.preparedQuery("UPDATE instance_containers SET version = $2 WHERE instance_id = $1")
+                .execute(Tuple.of(id, version)).await().atMost(Duration.ofSeconds(10));
+    }
+
+    private String recordedImage(UUID id) {
+        return pool.preparedQuery("SELECT image FROM instance_containers WHERE instance_id = $1")
+                .execute(Tuple.of(id)).await().atMost(Duration.ofSeconds(10)).iterator().next().getString(0);
+    }
 
     private io.restassured.path.json.JsonPath create(UUID id, String name) {
         return given().contentType(ContentType.JSON).body(request(name, NAMESPACE))
@@ -266,13 +399,25 @@ class KubernetesInstancesIT {
                     String podName = set.getMetadata().getName() + "-0";
                     Pod existing = k8s.pods().inNamespace(NAMESPACE).withName(podName).get();
                     int replicas = set.getSpec().getReplicas() == null ? 1 : set.getSpec().getReplicas();
-                    if (replicas == 0 && existing != null) {
+                    var template = set.getSpec().getTemplate();
+                    boolean outdated = existing != null && template != null && template.getSpec() != null
+                            && (!Objects.equals(existing.getMetadata().getAnnotations(),
+                                    template.getMetadata().getAnnotations())
+                                    || !Objects.equals(existing.getSpec().getContainers().get(0).getImage(),
+                                            template.getSpec().getContainers().get(0).getImage()));
+                    if ((replicas == 0 || outdated) && existing != null) {
                         k8s.pods().inNamespace(NAMESPACE).withName(podName).delete();
-                    } else if (replicas > 0 && existing == null && set.getSpec().getTemplate() != null) {
+                    } else if (replicas > 0 && existing == null && template != null) {
+                        boolean starts = template.getSpec() == null || !template.getSpec().getContainers().get(0)
+                                .getImage().equals(brokenImage.get());
                         k8s.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata()
-                                .withName(podName).withLabels(set.getSpec().getTemplate().getMetadata().getLabels())
-                                .endMetadata().withNewStatus().withPhase("Running").addNewCondition()
-                                .withType("Ready").withStatus("True").endCondition().endStatus().build()).create();
+                                .withName(podName).withLabels(template.getMetadata().getLabels())
+                                .withAnnotations(template.getMetadata().getAnnotations()).endMetadata()
+                                .withSpec(template.getSpec()).withNewStatus().withPhase("Running")
+                                .withStartTime("2026-12-07T10:00:00Z").addNewCondition().withType("Ready")
+                                .withStatus(starts ? "True" : "False")
+                                .withReason(starts ? null : "ContainersNotReady").endCondition().endStatus().build())
+                                .create();
                         String claim = "data-" + podName;
                         if (k8s.persistentVolumeClaims().inNamespace(NAMESPACE).withName(claim).get() == null) {
                             k8s.persistentVolumeClaims().inNamespace(NAMESPACE).resource(

@@ -134,7 +134,12 @@ class KubernetesManifestsTest {
                 }
             }
         }
-        assertEquals(new TreeSet<>(List.of("persistentvolumeclaims", "secrets", "services", "statefulsets")), writable);
+        // pods: delete only (an upgrade's forced rollback), never create: the StatefulSet controller makes them.
+        assertEquals(new TreeSet<>(List.of("persistentvolumeclaims", "pods", "secrets", "services", "statefulsets")),
+                writable);
+        assertTrue(of(all, Role.class).stream().flatMap(r -> r.getRules().stream())
+                .filter(r -> r.getResources().contains("pods"))
+                .noneMatch(r -> r.getVerbs().contains("create") || r.getVerbs().contains("update")), "pods are not made");
         // The provisioner puts instances where its Role is bound, and there only.
         Deployment provisioner = of(all, Deployment.class).stream().filter(d -> d.getMetadata().getName()
                 .equals("berth-provisioner")).findFirst().orElseThrow();

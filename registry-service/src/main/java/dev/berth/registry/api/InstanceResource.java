@@ -139,7 +139,9 @@ public class InstanceResource {
                     + "from the configured image catches up, the old server stops cleanly, the standby is promoted "
                     + "and takes the instance's name; connections are cut once, for about a second (the "
                     + "InstanceReplaced event says how long). A failure before the switch puts the old container "
-                    + "back (503 with the reason); other engines get 409.")
+                    + "back (503 with the reason); other engines get 409. On Kubernetes, restart and upgrade change the "
+                    + "pod template and answer when the new pod is ready (a failed upgrade puts the old image back); "
+                    + "replace answers 409.")
     public Uni<InstanceView> act(@PathParam("id") UUID id, @PathParam("action") String action) {
         return dedicated.act(id, action).flatMap(v -> view(id));
     }
@@ -158,7 +160,9 @@ public class InstanceResource {
     @GET
     @Path("/{id}/stats")
     @Operation(summary = "A dedicated instance's figures",
-            description = "CPU, memory and uptime from Podman; data size and client connections from the server.")
+            description = "CPU, memory and uptime from Podman (on Kubernetes: from the metrics API when the cluster "
+                    + "has metrics-server, and the pod); data size and client connections from the server. What "
+                    + "cannot be read is null and unavailable says why.")
     public Uni<InstanceStats> stats(@PathParam("id") UUID id) {
         return dedicated.stats(id);
     }
