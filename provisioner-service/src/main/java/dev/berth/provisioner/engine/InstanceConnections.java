@@ -42,7 +42,7 @@ public class InstanceConnections {
      * {@code reads} answers quick reads of the server's views, so a database's page does not wait for someone else's
      * create (a load test showed its p99 going from 20 ms to a second at 32 users when they shared one pool).
      */
-    public record Admin(InstanceEndpoint endpoint, Pool pool, Pool reads, int serverVersion) {
+    public record Admin(InstanceEndpoint endpoint, Pool pool, Pool reads, int serverVersion, boolean superuser) {
     }
 
     /** What registering an instance found. */
@@ -177,8 +177,10 @@ public class InstanceConnections {
         }).flatMap(endpoint -> password(instanceId).flatMap(password -> {
             Pool pool = build(endpoint, password, ADMIN_POOL_SIZE, "berth-admin-");
             Pool reads = build(endpoint, password, READS_POOL_SIZE, "berth-reads-");
-            return pool.query("SELECT current_setting('server_version_num')::int").execute()
-                    .map(rows -> new Admin(endpoint, pool, reads, rows.iterator().next().getInteger(0)))
+            return pool.query("SELECT current_setting('server_version_num')::int, rolsuper FROM pg_roles "
+                            + "WHERE rolname = current_user").execute()
+                    .map(rows -> new Admin(endpoint, pool, reads, rows.iterator().next().getInteger(0),
+                            rows.iterator().next().getBoolean(1)))
                     .onFailure().call(() -> reads.close().eventually(pool::close))
                     .onFailure().transform(e -> SqlStates.translate(e, "connecting to instance " + instanceId));
         }));

@@ -21,6 +21,14 @@ public final class PostgresDdl {
                 + " CONNECTION LIMIT " + (connectionLimit == null ? -1 : connectionLimit);
     }
 
+    /**
+     * An admin that is not a superuser (CREATEDB and CREATEROLE, as on a managed server) may give a database to a
+     * role, drop it and reset it only as a member of that role: it makes itself one right after creating the role.
+     */
+    public static String joinRole(String role) {
+        return "GRANT " + identifier(role) + " TO CURRENT_USER";
+    }
+
     /** A second login for zero-downtime rotation: a member of the owner that acts as the owner once connected. */
     public static String createLoginInRole(String login, String owner, String password, Integer connectionLimit) {
         return "CREATE ROLE " + identifier(login) + " LOGIN PASSWORD " + literal(ScramVerifier.of(password))

@@ -94,7 +94,8 @@ public class DatabaseProvisioner {
                 .chain(prepared -> {
                     secret.set(prepared);
                     String createRole = PostgresDdl.createLoginRole(cmd.roleName(), prepared.verifier(),
-                            cmd.connectionLimit());
+                            cmd.connectionLimit())
+                            + (admin.superuser() ? "" : "; " + PostgresDdl.joinRole(cmd.roleName()));
                     String ownerGrants = String.join("; ", PostgresDdl.changeOwner(cmd.databaseName(), cmd.roleName()),
                             PostgresDdl.revokePublic(cmd.databaseName()),
                             PostgresDdl.grantConnect(cmd.databaseName(), cmd.roleName()))

@@ -11,6 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.embedded.Commands;
+import dev.berth.embedded.FreePorts;
+import dev.berth.embedded.PostgresCluster;
+import dev.berth.testing.TestInfrastructure;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -31,6 +35,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -347,6 +354,70 @@ class KubernetesInstancesIT {
                 .get() == null);
         given().get("/internal/instances/" + id + "/container/stats").then().statusCode(200)
                 .body("state", equalTo("stopped")).body("unavailable", equalTo("the instance is stopped"));
+    }
+
+    /**
+     * Databases inside an instance on Kubernetes go through the same engine driver as on Podman, to the instance's
+     * Service with the admin password Berth generated. No pod runs here, so a PostgreSQL server of the test's own
+     * plays the pod's: the recorded Service name is replaced by its address, and its admin is made with the generated
+     * password — with only CREATEDB and CREATEROLE, stricter than the image's superuser and what a managed server
+     * gives (this found that such an admin could not give a database to its role: 500). Everything else (the recorded
+     * endpoint, the sealed password, the driver) is the instance's own.
+     */
+    @Test
+    void databasesInsideAnInstanceAreMadeThroughItsServiceWithTheGeneratedAdminPassword() throws Exception {
+        KubernetesClient k8s = server.getClient();
+        playStatefulSetController(k8s);
+        String name = "shared-production-postgresql";
+        UUID id = UUID.randomUUID();
+        String password = create(id, name).getString("adminPassword");
+        var catalog = TestInfrastructure.get().postgres();
+        assertEquals(name + "." + NAMESPACE + ".svc:5432 postgres", catalog.sql("berth_provisioner",
+                "SELECT host || ':' || port || ' ' || admin_user FROM instance_endpoints WHERE instance_id = '" + id
+                        + "'").strip(), "Berth reaches the instance through its Service");
+
+        // Unreachable (no DNS for the Service here): a clear 503, nothing made.
+        given().contentType(ContentType.JSON).body(Map.of("databaseId", UUID.randomUUID().toString(),
+                        "instanceId", id.toString(), "databaseName", "app_unreached", "roleName", "berth_unreached"))
+                .post("/internal/databases").then().statusCode(503).contentType("application/problem+json")
+                .body("type", equalTo("https://berth.dev/problems/instance-unavailable"))
+                .body("detail", containsString(name + "." + NAMESPACE + ".svc does not resolve"));
+
+        Path home = Files.createTempDirectory("berth-pod-");
+        PostgresCluster pod = new PostgresCluster(home, FreePorts.next(), false);
+        try {
+            pod.start();
+            pod.sql("postgres", "CREATE ROLE instance_admin LOGIN CREATEDB CREATEROLE PASSWORD '" + password + "'");
+            catalog.sql("berth_provisioner", "UPDATE instance_endpoints SET host = '" + pod.host() + "', port = "
+                    + pod.port() + ", sslmode = 'disable', admin_user = 'instance_admin', pool_size = 1 "
+                    + "WHERE instance_id = '" + id + "'");
+            // Made with CREATE DATABASE, and (below) from a warm pool database renamed and given to its role.
+            var login = given().contentType(ContentType.JSON).body(Map.of("databaseId", UUID.randomUUID().toString(),
+                            "instanceId", id.toString(), "databaseName", "app_orders", "roleName", "berth_orders",
+                            "usePool", false))
+                    .post("/internal/databases").then().statusCode(200).extract().jsonPath();
+            try (var app = DriverManager.getConnection(pod.jdbcUrl("app_orders"), login.getString("username"),
+                    login.getString("password")); var st = app.createStatement()) {
+                st.execute("CREATE TABLE orders (id int)");
+                st.execute("INSERT INTO orders VALUES (1)");
+            }
+            assertEquals("berth_orders", pod.sql("postgres", "SELECT r.rolname FROM pg_database d JOIN pg_roles r "
+                    + "ON r.oid = d.datdba WHERE d.datname = 'app_orders'").strip(), "the database is its role's");
+            assertEquals("", catalog.sql("postgres", "SELECT datname FROM pg_database WHERE datname = 'app_orders'")
+                    .strip(), "made in the instance, not in Berth's catalog server");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !pod.sql("postgres", "SELECT datname FROM pg_database "
+                    + "WHERE datname LIKE 'berth\\_pool\\_%'").isBlank());
+            given().contentType(ContentType.JSON).body(Map.of("databaseId", UUID.randomUUID().toString(),
+                            "instanceId", id.toString(), "databaseName", "app_billing", "roleName", "berth_billing"))
+                    .post("/internal/databases").then().statusCode(200).body("fromPool", equalTo(true));
+            assertEquals("berth_billing", pod.sql("postgres", "SELECT r.rolname FROM pg_database d JOIN pg_roles r "
+                    + "ON r.oid = d.datdba WHERE d.datname = 'app_billing'").strip());
+        } finally {
+            given().delete("/internal/instances/" + id + "/container").then().statusCode(204);
+            pod.stop();
+            Commands.run(List.of("rm", "-rf", home.toString()), null, 60);
+        }
     }
 
     private static String podUid(KubernetesClient k8s, String name) {

@@ -3,6 +3,7 @@ package dev.berth.contracts.problem;
 import io.vertx.pgclient.PgException;
 import java.net.ConnectException;
 import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.util.Map;
 
 /**
@@ -51,6 +52,13 @@ public final class SqlStates {
                 || error instanceof io.vertx.core.VertxException && String.valueOf(error.getMessage()).contains("onnection")) {
             return new ProblemException(ProblemType.INSTANCE_UNAVAILABLE, doing + ": the database server cannot be "
                     + "reached (" + error.getMessage() + ")");
+        }
+        // An instance's address is a name (a container alias, a Kubernetes Service) that may not resolve from here.
+        if (error instanceof UnknownHostException || error.getCause() instanceof UnknownHostException) {
+            UnknownHostException unknown = error instanceof UnknownHostException u ? u
+                    : (UnknownHostException) error.getCause();
+            return new ProblemException(ProblemType.INSTANCE_UNAVAILABLE, doing + ": the database server cannot be "
+                    + "reached (its address " + unknown.getMessage() + " does not resolve from the provisioner)");
         }
         return error;
     }
