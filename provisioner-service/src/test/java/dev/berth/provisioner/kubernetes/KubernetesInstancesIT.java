@@ -413,6 +413,21 @@ class KubernetesInstancesIT {
                     .post("/internal/databases").then().statusCode(200).body("fromPool", equalTo(true));
             assertEquals("berth_billing", pod.sql("postgres", "SELECT r.rolname FROM pg_database d JOIN pg_roles r "
                     + "ON r.oid = d.datdba WHERE d.datname = 'app_billing'").strip());
+
+            // A zero-downtime rotation (a second login in the owner role) and dropping both, with that admin too.
+            String ordersId = login.getString("databaseId");
+            var rotated = given().contentType(ContentType.JSON).body(Map.of("mode", "zero-downtime"))
+                    .post("/internal/databases/" + ordersId + "/rotate").then().statusCode(200).extract().jsonPath();
+            try (var app = DriverManager.getConnection(pod.jdbcUrl("app_orders"), rotated.getString("username"),
+                    rotated.getString("password")); var st = app.createStatement();
+                    var rows = st.executeQuery("SELECT count(*) FROM orders")) {
+                assertTrue(rows.next());
+                assertEquals(1, rows.getInt(1), "the new login sees the owner's table");
+            }
+            given().delete("/internal/databases/" + ordersId).then().statusCode(204);
+            assertEquals("", pod.sql("postgres", "SELECT datname FROM pg_database WHERE datname = 'app_orders' "
+                    + "UNION ALL SELECT rolname FROM pg_roles WHERE rolname LIKE 'berth\\_orders%'").strip(),
+                    "database and every login gone");
         } finally {
             given().delete("/internal/instances/" + id + "/container").then().statusCode(204);
             pod.stop();
