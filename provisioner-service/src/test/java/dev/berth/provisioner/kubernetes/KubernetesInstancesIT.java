@@ -49,6 +49,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The Kubernetes instance driver against fabric8's mock API server in CRUD mode. No real cluster runs here, and the
@@ -354,6 +356,42 @@ class KubernetesInstancesIT {
                 .get() == null);
         given().get("/internal/instances/" + id + "/container/stats").then().statusCode(200)
                 .body("state", equalTo("stopped")).body("unavailable", equalTo("the instance is stopped"));
+    }
+
+    /** MariaDB and Redis are placed the same way, each with its image, port, data path and password file. */
+    @ParameterizedTest
+    @CsvSource({"mariadb, localhost/berth/mariadb:bookworm, 3306, /var/lib/mysql, root",
+            "redis, localhost/berth/redis:bookworm, 6379, /data, admin"})
+    void otherEnginesGetTheirImagePortDataPathAndPasswordFile(String engine, String image, int port, String dataPath,
+            String adminUser) {
+        KubernetesClient k8s = server.getClient();
+        playStatefulSetController(k8s);
+        String name = "cache-staging-" + engine;
+        UUID id = UUID.randomUUID();
+        var made = given().contentType(ContentType.JSON).body(Map.of("name", "cache", "environment", "staging",
+                        "engine", engine, "container", name, "namespace", NAMESPACE))
+                .put("/internal/instances/" + id + "/container").then().statusCode(200).extract().jsonPath();
+        assertEquals(adminUser, made.getString("adminUser"));
+        assertEquals(port, made.getInt("port"));
+        String password = made.getString("adminPassword");
+
+        var container = k8s.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get().getSpec().getTemplate()
+                .getSpec().getContainers().get(0);
+        assertEquals(image, container.getImage());
+        assertEquals(port, container.getPorts().get(0).getContainerPort());
+        assertEquals(dataPath, container.getVolumeMounts().stream().filter(m -> m.getName().equals("data"))
+                .findFirst().orElseThrow().getMountPath());
+        assertTrue(container.getEnv().stream().anyMatch(e -> e.getName().endsWith("_PASSWORD_FILE")
+                && e.getValue().equals("/run/secrets/berth-admin-password")), container.getEnv().toString());
+        assertTrue(container.getEnv().stream().noneMatch(e -> password.equals(e.getValue())), "no password in env");
+        assertEquals(port, k8s.services().inNamespace(NAMESPACE).withName(name).get().getSpec().getPorts().get(0)
+                .getPort());
+        assertEquals(password, secretValue(k8s.secrets().inNamespace(NAMESPACE).withName(name + "-admin").get(),
+                "berth-admin-password"));
+
+        given().delete("/internal/instances/" + id + "/container").then().statusCode(204);
+        assertNull(k8s.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get());
+        assertNull(k8s.secrets().inNamespace(NAMESPACE).withName(name + "-admin").get());
     }
 
     /**
