@@ -4,6 +4,7 @@
 # their password verifiers), into /var/backups/berth/catalogs/<time>/ (0600 berth) on the boot disk, with the
 # cluster's system identifier (cluster-id: restore-host.sh tells a lost cluster's dumps by it). Keeps the newest
 # BERTH_CATALOG_KEEP (48). Run hourly by berth-catalog-backup.timer, at the end of an install, and before an upgrade.
+# On an install with --external-postgres they are dumped from that server (lib/catalogs.sh, catalog_client).
 #
 # Usage: catalog-backup.sh [DIR]      (as root; DIR: where to write this one, default a new dated directory)
 set -euo pipefail
@@ -11,12 +12,11 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/catalogs.sh"
 root=$BERTH_CATALOG_ROOT
 dir=${1:-$root/$(date -u +%Y%m%dT%H%M%SZ)}
-port=${BERTH_PG_PORT:-5432}
 install -d -m 0700 -o berth -g berth /var/backups/berth "$root" "$dir"
-runuser -u postgres -- pg_dumpall -p "$port" --globals-only >"$dir/globals.sql"
+catalog_client pg_dumpall --globals-only >"$dir/globals.sql"
 cluster_id >"$dir/cluster-id"
 for svc in registry provisioner backup gateway; do
-    runuser -u postgres -- pg_dump -p "$port" --format=custom "berth_$svc" >"$dir/berth_$svc.dump"
+    catalog_client pg_dump --format=custom -d "berth_$svc" >"$dir/berth_$svc.dump"
 done
 chown berth:berth "$dir"/*
 chmod 0600 "$dir"/*

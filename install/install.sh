@@ -108,6 +108,12 @@ else
     install_packages jq openssl curl util-linux e2fsprogs xfsprogs java-17-openjdk-headless postgresql mariadb redis
 fi
 
+if [ -n "$EXTERNAL_PG" ]; then
+    # Before anything is made: a server that cannot be reached, or an admin that is not a superuser, stops the
+    # install here with the reason, having changed nothing but the packages.
+    setup_external_postgres "$EXTERNAL_PG"
+fi
+
 say "step 2/7: data disk at $BERTH_DATA_DIR"
 if [ -n "$EXTERNAL_PG" ]; then
     say "external PostgreSQL: no data disk needed for it; Kafka's data stays in $BERTH_DATA_DIR"
@@ -122,7 +128,7 @@ install_release "$BERTH_SRC" "$VERSION"
 
 say "step 4/7: PostgreSQL"
 if [ -n "$EXTERNAL_PG" ]; then
-    setup_external_postgres "$EXTERNAL_PG"
+    say "external PostgreSQL at $EXTERNAL_PG (checked in step 1)"
     DB_HOST=$(sed -E 's#^[a-z]+://([^@/]*@)?([^:/?]+).*#\2#' <<<"$EXTERNAL_PG")
     DB_PORT=$(sed -nE 's#^[a-z]+://([^@/]*@)?[^:/?]+:([0-9]+).*#\2#p' <<<"$EXTERNAL_PG")
     DB_PORT=${DB_PORT:-5432}
@@ -132,6 +138,14 @@ else
     DB_PORT=$BERTH_PG_PORT
 fi
 setup_berth_roles
+# Where the catalogs are, for the scripts that dump and restore them (catalog-backup.sh, upgrade.sh's rollback).
+{
+    echo "# Written by Berth's installer: where Berth's catalogs are (read by install/lib/catalogs.sh)."
+    echo "BERTH_PG_EXTERNAL=$([ -n "$EXTERNAL_PG" ] && echo yes || echo no)"
+    echo "BERTH_PG_HOST=$DB_HOST"
+    echo "BERTH_PG_PORT=$DB_PORT"
+    echo "BERTH_PG_SSLMODE=$(sed -nE 's#.*[?&]sslmode=([a-z-]+).*#\1#p' <<<"$EXTERNAL_PG" | grep . || echo prefer)"
+} | put_file /etc/berth/postgres.env 0644 root:root
 
 say "step 5/7: PgBouncer"
 if [ "$BERTH_WITH_POOLER" = 1 ]; then

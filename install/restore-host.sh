@@ -38,6 +38,11 @@ done
 [ "$(id -u)" = 0 ] || die "run as root: sudo $0"
 start_log "${BERTH_LOG_DIR:-/var/log/berth}/restore-host-$(date -u +%Y%m%dT%H%M%SZ).log"
 [ -L "$BERTH_OPT/current" ] || die "Berth is not installed here: run install/install.sh with the new disk first"
+if grep -qx 'BERTH_PG_EXTERNAL=yes' /etc/berth/postgres.env 2>/dev/null; then
+    die "this install keeps its catalogs and app databases on an external PostgreSQL ($(sed -n 's/^BERTH_PG_HOST=//p' \
+        /etc/berth/postgres.env)), not on a data disk of this host: restore that server with its own tools;" \
+        "single databases come back with Berth's restore (docs/runbooks/03-backup-and-restore.md)"
+fi
 
 current=$(cluster_id) || die "the local PostgreSQL does not answer: run install/install.sh with the new disk first"
 if [ -z "$dir" ]; then

@@ -48,6 +48,12 @@ act systemctl daemon-reload
 if [ -e /opt/berth ]; then act rm -rf /opt/berth; fi
 
 if [ "$PURGE" = 1 ]; then
+    if grep -qx 'BERTH_PG_EXTERNAL=yes' /etc/berth/postgres.env 2>/dev/null; then
+        # Another server's data is not this script's to erase: it says what is left there.
+        warn "the external PostgreSQL at $(sed -n 's/^BERTH_PG_HOST=//p' /etc/berth/postgres.env):$(sed -n \
+            's/^BERTH_PG_PORT=//p' /etc/berth/postgres.env) keeps Berth's catalogs (berth_registry, berth_provisioner," \
+            "berth_backup, berth_gateway), its roles (berth_*) and the apps' databases: drop them there if they should go"
+    fi
     for cluster in /etc/postgresql/*/berth; do
         [ -d "$cluster" ] || continue
         version=$(basename "$(dirname "$cluster")")

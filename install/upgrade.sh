@@ -57,8 +57,15 @@ else
     install -d -m 0700 -o berth -g berth "$dir"
     TOKEN=$(mint_token /etc/berth/keys/internal-private.pem admin 3600)
     # The registry and the backup service directly (an internal token; the gateway takes people's sessions).
-    ids=$(service_api "http://127.0.0.1:$(service_port registry)/api/databases?size=500" | jq -r '.items[] | select(.status == "ready") | .id')
-    for id in $ids; do
+    # Every page of the list (an install with more than one page of databases backs them all up).
+    ids=() page=0
+    while :; do
+        listing=$(service_api "http://127.0.0.1:$(service_port registry)/api/databases?page=$page&size=200")
+        mapfile -t -O "${#ids[@]}" ids < <(jq -r '.items[] | select(.status == "ready") | .id' <<<"$listing")
+        [ $(((page + 1) * 200)) -lt "$(jq -r .total <<<"$listing")" ] || break
+        page=$((page + 1))
+    done
+    for id in "${ids[@]}"; do
         backup=$(service_api -X POST "http://127.0.0.1:$(service_port backup)/api/databases/$id/backups?reason=manual" | jq -r .id)
         # The record (Accept: JSON), once the backup has finished (it waits up to 600 s).
         state=$(service_api --max-time 620 -H 'Accept: application/json' \

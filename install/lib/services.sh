@@ -243,7 +243,7 @@ start_services() {
     await_services "${BERTH_START_TIMEOUT:-240}" \
         || die "not every service became ready: systemctl status 'berth@*'; journalctl -u 'berth@*' -n 100"
     # The first dump of the catalogs (then daily, berth-catalog-backup.timer), once the services made their schemas.
-    if [ -z "$(ls -A /var/backups/berth/catalogs 2>/dev/null)" ] && [ -z "${BERTH_EXTERNAL_PG:-}" ]; then
+    if [ -z "$(ls -A /var/backups/berth/catalogs 2>/dev/null)" ]; then
         changed
         BERTH_PG_PORT=$BERTH_PG_PORT "$BERTH_OPT/current/install/catalog-backup.sh"
     fi

@@ -4,7 +4,8 @@
 #   install → every unit active, health UP → a database made through the API and reached through PgBouncer →
 #   a service killed with SIGKILL comes back → the container rebooted, everything back, the data too →
 #   a second install changes nothing → an upgrade, and a broken upgrade rolled back → uninstall keeps the data →
-#   the data disk lost and the host restored (runbook 04) → runbooks 03, 06, 09, 05 → uninstall --purge, a fresh install.
+#   the data disk lost and the host restored (runbook 04) → runbooks 03, 06, 09, 05 → uninstall --purge, a fresh install
+#   → purged again, and installed with --external-postgres (a second cluster of the host stands in for the server).
 # Not exercised here: the host's own Podman inside the container (no nested containers: --no-podman), the RHEL path
 # (dry run only, in dry-run.bats), a real second disk (a loop device stands in for it).
 #
@@ -381,4 +382,58 @@ fresh=$(sed -n 's/^First sign-in: user admin, password //p' "$WORK/fresh.out")
 [ "$(in_host curl -fsS -X POST -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$fresh\"}" \
     http://127.0.0.1:8080/api/auth/login | jq -r '.token | length > 20')" = true ] || fail "the new admin cannot sign in"
 log "--purge: refused without a terminal or --yes; then cluster, data, keys, backups, units and users gone, nothing listening; a new install starts afresh"
+
+log "--external-postgres: a second PostgreSQL cluster of the host (port 5499) stands in for the external server"
+in_host /src/install/uninstall.sh --purge --yes >"$WORK/purge2.out" 2>&1 || { cat "$WORK/purge2.out"; fail "the second --purge failed"; }
+in_host pg_createcluster 15 external -p 5499 --start >/dev/null || fail "could not make the stand-in external server"
+ext_pw=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# The passwords reach psql and the files on standard input, never on a command line.
+in_host_i runuser -u postgres -- psql -X -q -p 5499 -v ON_ERROR_STOP=1 <<SQL || fail "could not make the external admins"
+CREATE ROLE ext_admin LOGIN SUPERUSER PASSWORD '$ext_pw';
+CREATE ROLE ext_small LOGIN CREATEDB CREATEROLE PASSWORD '$ext_pw';
+SQL
+printf '%s' "$ext_pw" | in_host_i sh -c 'umask 077; cat >/root/external.password'
+printf 'not-the-password' | in_host_i sh -c 'umask 077; cat >/root/wrong.password'
+external_install() {
+    in_host env BERTH_DISK_SCOPE=/dev/none /src/install/install.sh --yes --no-podman \
+        --external-postgres "postgresql://$1@127.0.0.1:5499/postgres" --external-postgres-password-file "$2"
+}
+if external_install ext_admin /root/wrong.password >"$WORK/ext-wrong.out" 2>&1; then fail "a wrong password was accepted"; fi
+grep -q 'cannot connect to postgresql://ext_admin@127.0.0.1:5499/postgres' "$WORK/ext-wrong.out" \
+    || { cat "$WORK/ext-wrong.out"; fail "a wrong external password was refused without a clear reason"; }
+if external_install ext_small /root/external.password >"$WORK/ext-small.out" 2>&1; then fail "a non-superuser was accepted"; fi
+grep -q 'the user is not a superuser' "$WORK/ext-small.out" \
+    || { cat "$WORK/ext-small.out"; fail "a non-superuser admin was refused without a clear reason"; }
+for made in /opt/berth /etc/berth /var/lib/berth/kafka; do
+    in_host test ! -e "$made" || fail "a refused external install left $made"
+done
+if in_host getent passwd berth >/dev/null; then fail "a refused external install made the user berth"; fi
+log "--external-postgres: a wrong password and a non-superuser are refused with the reason, before anything is made"
+
+external_install ext_admin /root/external.password >"$WORK/ext.out" 2>&1 || { cat "$WORK/ext.out"; fail "the install with --external-postgres failed"; }
+for unit in berth-kafka berth@registry berth@provisioner berth@backup berth@gateway; do
+    in_host systemctl is-active --quiet "$unit" || fail "$unit is not active after the external install"
+done
+health "an install with --external-postgres"
+[ -z "$(in_host pg_lsclusters -h | awk '$2 == "berth"')" ] || fail "an external install made a local berth cluster"
+[ "$(in_host runuser -u postgres -- psql -XAt -p 5499 -c "SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname IN ('berth_registry', 'berth_provisioner', 'berth_backup', 'berth_gateway')")" \
+    = berth_backup,berth_gateway,berth_provisioner,berth_registry ] || fail "Berth's catalogs are not on the external server"
+ext_admin_pw=$(sed -n 's/^First sign-in: user admin, password //p' "$WORK/ext.out")
+token=$(in_host curl -fsS -X POST -H 'Content-Type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$ext_admin_pw\"}" http://127.0.0.1:8080/api/auth/login | jq -r .token)
+ext_db=$(api -X POST -d '{"app":"extshop"}' http://127.0.0.1:8080/api/databases)
+ext_name=$(jq -r .database <<<"$ext_db")
+[ "$(in_host env PGPASSWORD="$(jq -r .credentials.password <<<"$ext_db")" psql -XAt -h 127.0.0.1 -p 5499 \
+    -U "$(jq -r .credentials.username <<<"$ext_db")" -d "$ext_name" \
+    -c 'CREATE TABLE t (id int); INSERT INTO t VALUES (1); SELECT count(*) FROM t' | tail -1)" = 1 ] \
+    || fail "the database made through the API is not usable on the external server: $(jq -c 'del(.credentials)' <<<"$ext_db")"
+in_host systemctl start berth-catalog-backup.service || fail "the catalog backup failed on an external install"
+in_host sh -c 'ls /var/backups/berth/catalogs/*/berth_registry.dump /var/backups/berth/catalogs/*/globals.sql' >/dev/null \
+    || fail "no catalog dump from the external server"
+external_install ext_admin /root/external.password >"$WORK/ext-second.out" 2>&1 \
+    || { cat "$WORK/ext-second.out"; fail "a second external install failed"; }
+grep -q 'nothing to change' "$WORK/ext-second.out" || { cat "$WORK/ext-second.out"; fail "a second external install changed something"; }
+if in_host /src/install/restore-host.sh --yes >"$WORK/ext-restore.out" 2>&1; then fail "restore-host.sh ran on an external install"; fi
+grep -q 'not on a data disk of this host' "$WORK/ext-restore.out" || { cat "$WORK/ext-restore.out"; fail "restore-host.sh gave no reason"; }
+log "--external-postgres: catalogs and $ext_name on the external server, no local cluster, catalog dumps from it, a second run changes nothing, restore-host.sh says why it does not apply"
 log "PASSED"
