@@ -129,9 +129,8 @@ install_release "$BERTH_SRC" "$VERSION"
 say "step 4/7: PostgreSQL"
 if [ -n "$EXTERNAL_PG" ]; then
     say "external PostgreSQL at $EXTERNAL_PG (checked in step 1)"
-    DB_HOST=$(sed -E 's#^[a-z]+://([^@/]*@)?([^:/?]+).*#\2#' <<<"$EXTERNAL_PG")
-    DB_PORT=$(sed -nE 's#^[a-z]+://([^@/]*@)?[^:/?]+:([0-9]+).*#\2#p' <<<"$EXTERNAL_PG")
-    DB_PORT=${DB_PORT:-5432}
+    DB_HOST=$BERTH_EXTERNAL_HOST
+    DB_PORT=$BERTH_EXTERNAL_PORT
 else
     setup_local_postgres "$BERTH_DATA_DIR"
     DB_HOST=127.0.0.1
@@ -144,7 +143,7 @@ setup_berth_roles
     echo "BERTH_PG_EXTERNAL=$([ -n "$EXTERNAL_PG" ] && echo yes || echo no)"
     echo "BERTH_PG_HOST=$DB_HOST"
     echo "BERTH_PG_PORT=$DB_PORT"
-    echo "BERTH_PG_SSLMODE=$(sed -nE 's#.*[?&]sslmode=([a-z-]+).*#\1#p' <<<"$EXTERNAL_PG" | grep . || echo prefer)"
+    echo "BERTH_PG_SSLMODE=${BERTH_EXTERNAL_SSLMODE:-prefer}"
 } | put_file /etc/berth/postgres.env 0644 root:root
 
 say "step 5/7: PgBouncer"

@@ -208,7 +208,10 @@ await_postgres() {
 # Secrets reach it as psql variables read from their files by psql itself (\set x `cat FILE`), never as arguments.
 psql_admin() {
     if [ -n "${BERTH_EXTERNAL_PG:-}" ]; then
-        PGPASSWORD=$(secret "$BERTH_EXTERNAL_PG_PASSWORD_FILE") psql -X -q -v ON_ERROR_STOP=1 "$BERTH_EXTERNAL_PG" "$@"
+        # The URL's parts as libpq's variables (setup_external_postgres parsed them), so that a caller's -d works.
+        PGPASSWORD=$(secret "$BERTH_EXTERNAL_PG_PASSWORD_FILE") PGHOST=$BERTH_EXTERNAL_HOST PGPORT=$BERTH_EXTERNAL_PORT \
+            PGUSER=$BERTH_EXTERNAL_USER PGDATABASE=$BERTH_EXTERNAL_DB PGSSLMODE=$BERTH_EXTERNAL_SSLMODE \
+            psql -X -q -v ON_ERROR_STOP=1 "$@"
     else
         runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$BERTH_PG_PORT" "$@"
     fi
@@ -300,6 +303,17 @@ setup_external_postgres() {
         printf '%s' "$pw" >"$BERTH_EXTERNAL_PG_PASSWORD_FILE"
         unset pw
     fi
+    # postgresql://[user@]host[:port][/database][?sslmode=…]; a host in brackets is an IPv6 address.
+    local pattern='^postgres(ql)?://(([^@/?]+)@)?(\[[^]/]+\]|[^:/?]+)(:([0-9]+))?(/([^?]*))?(\?(.*))?$'
+    [[ $url =~ $pattern ]] || die "--external-postgres: cannot read $url; a URL such as postgresql://admin@db.example.com:5432/postgres?sslmode=require"
+    BERTH_EXTERNAL_USER=${BASH_REMATCH[3]:-postgres}
+    BERTH_EXTERNAL_HOST=${BASH_REMATCH[4]}
+    BERTH_EXTERNAL_HOST=${BERTH_EXTERNAL_HOST#[}
+    BERTH_EXTERNAL_HOST=${BERTH_EXTERNAL_HOST%]}
+    BERTH_EXTERNAL_PORT=${BASH_REMATCH[6]:-5432}
+    BERTH_EXTERNAL_DB=${BASH_REMATCH[8]:-postgres}
+    BERTH_EXTERNAL_SSLMODE=$(sed -nE 's#(^|.*&)sslmode=([a-z-]+).*#\2#p' <<<"${BASH_REMATCH[10]}")
+    BERTH_EXTERNAL_SSLMODE=${BERTH_EXTERNAL_SSLMODE:-prefer}
     BERTH_EXTERNAL_PG=$url
     local problem
     if ! problem=$(psql_admin -XAtc "SELECT CASE WHEN rolsuper THEN 'ok' ELSE 'not a superuser' END FROM pg_roles WHERE rolname = current_user" 2>&1); then

@@ -149,11 +149,7 @@ public class InstanceContainers {
     public DedicatedInstance upgrade(UUID id) {
         InstanceRecords.Record r = records.require(id);
         InstancesConfig.Image image = drivers.image(r.engine());
-        if (!sameMajor(image.version(), r.version())) {
-            throw new ProblemException(ProblemType.CONFLICT, r.container() + " runs " + r.engine().wire() + " "
-                    + r.version() + "; the configured image has " + image.version() + ": a major upgrade needs a "
-                    + "backup and a restore into a new instance");
-        }
+        refuseAnotherMajor(r, image);
         PodmanClient podman = runtime.client();
         if (!podman.imageExists(image.image())) {
             throw new ProblemException(ProblemType.IMAGE_MISSING, "the image " + image.image() + " is not on this host");
@@ -167,14 +163,33 @@ public class InstanceContainers {
             try {
                 replace(podman, r, r.image());
             } catch (RuntimeException alsoFailed) {
-                throw new ProblemException(ProblemType.INSTANCE_UNAVAILABLE, "the upgrade of " + r.container()
-                        + " failed (" + failed.getMessage() + ") and so did going back to " + r.image() + " ("
-                        + alsoFailed.getMessage() + "); its volume " + r.volume() + " is untouched");
+                throw upgradeFailed(r, failed, alsoFailed, "volume");
             }
-            throw new ProblemException(ProblemType.INSTANCE_UNAVAILABLE, "the upgrade of " + r.container()
-                    + " failed, so it runs " + r.image() + " again: " + failed.getMessage());
+            throw upgradeFailed(r, failed, null, "volume");
         }
         return lifecycle.get(id);
+    }
+
+    /** A new major version needs a dump and a restore, on Podman and on Kubernetes alike: refused, nothing changed. */
+    static void refuseAnotherMajor(InstanceRecords.Record r, InstancesConfig.Image image) {
+        if (!sameMajor(image.version(), r.version())) {
+            throw new ProblemException(ProblemType.CONFLICT, r.container() + " runs " + r.engine().wire() + " "
+                    + r.version() + "; the configured image has " + image.version() + ": a major upgrade needs a "
+                    + "backup and a restore into a new instance");
+        }
+    }
+
+    /**
+     * What a failed upgrade answers: it runs the previous image again, or — when going back failed too — both reasons;
+     * the data ({@code storage}: "volume" or "claim") is never touched.
+     */
+    static ProblemException upgradeFailed(InstanceRecords.Record r, RuntimeException failed,
+            RuntimeException alsoFailed, String storage) {
+        return new ProblemException(ProblemType.INSTANCE_UNAVAILABLE, alsoFailed == null
+                ? "the upgrade of " + r.container() + " failed, so it runs " + r.image() + " again: " + failed.getMessage()
+                : "the upgrade of " + r.container() + " failed (" + failed.getMessage() + ") and so did going back to "
+                        + r.image() + " (" + alsoFailed.getMessage() + "); its " + storage + " " + r.volume()
+                        + " is untouched");
     }
 
     /** Stops and removes the container (the volume stays) and runs a new one from {@code image}; returns its id. */

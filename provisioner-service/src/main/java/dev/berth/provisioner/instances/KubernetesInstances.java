@@ -217,11 +217,7 @@ public class KubernetesInstances {
      */
     public DedicatedInstance upgrade(InstanceRecords.Record r) {
         InstancesConfig.Image image = drivers.image(r.engine());
-        if (!InstanceContainers.sameMajor(image.version(), r.version())) {
-            throw new ProblemException(ProblemType.CONFLICT, r.container() + " runs " + r.engine().wire() + " "
-                    + r.version() + "; the configured image has " + image.version() + ": a major upgrade needs a "
-                    + "backup and a restore into a new instance");
-        }
+        InstanceContainers.refuseAnotherMajor(r, image);
         if (image.image().equals(r.image())) {
             return restart(r);
         }
@@ -247,12 +243,9 @@ public class KubernetesInstances {
                 }
                 awaitReady(k8s, r.namespace(), r.container(), stuck ? now.getMetadata().getUid() : null);
             } catch (RuntimeException alsoFailed) {
-                throw new ProblemException(ProblemType.INSTANCE_UNAVAILABLE, "the upgrade of " + r.container()
-                        + " failed (" + failed.getMessage() + ") and so did going back to " + r.image() + " ("
-                        + alsoFailed.getMessage() + "); its claim " + r.volume() + " is untouched");
+                throw InstanceContainers.upgradeFailed(r, failed, alsoFailed, "claim");
             }
-            throw new ProblemException(ProblemType.INSTANCE_UNAVAILABLE, "the upgrade of " + r.container()
-                    + " failed, so it runs " + r.image() + " again: " + failed.getMessage());
+            throw InstanceContainers.upgradeFailed(r, failed, null, "claim");
         }
         records.replaced(r.instanceId(), r.containerId(), image.image(), image.version());
         LOG.infof("instance %s/%s upgraded to %s", r.namespace(), r.container(), image.image());
