@@ -293,7 +293,8 @@ setup_external_postgres() {
         postgres://* | postgresql://*) ;;
         *) die "--external-postgres: a URL such as postgresql://admin@db.example.com:5432/postgres?sslmode=require" ;;
     esac
-    install_packages postgresql-client
+    # Any psql will do (a server's package brings postgresql-client-NN without the postgresql-client metapackage).
+    command -v psql >/dev/null || install_packages postgresql-client
     if [ -z "${BERTH_EXTERNAL_PG_PASSWORD_FILE:-}" ]; then
         [ -t 0 ] || die "--external-postgres: no terminal to ask for the password on; use --external-postgres-password-file"
         local pw
