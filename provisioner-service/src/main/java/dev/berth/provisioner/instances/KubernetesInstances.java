@@ -191,8 +191,8 @@ public class KubernetesInstances {
 
     /**
      * What {@code kubectl rollout restart} does: a new {@code restartedAt} annotation on the pod template, so the
-     * StatefulSet controller replaces the pod (on the same claim); answers when the new pod is ready. A stopped
-     * instance is started.
+     * StatefulSet controller replaces the pod (on the same claim); answers when the new pod is ready. A pod that is not
+     * ready is deleted as well (the controller would wait for it); a stopped instance is started.
      */
     public DedicatedInstance restart(InstanceRecords.Record r) {
         KubernetesClient k8s = clients.get();
@@ -203,6 +203,12 @@ public class KubernetesInstances {
         String at = OffsetDateTime.now(ZoneOffset.UTC).toString();
         statefulSet(k8s, r).edit(s -> new StatefulSetBuilder(s).editSpec().editTemplate().editMetadata()
                 .addToAnnotations(RESTARTED_AT, at).endMetadata().endTemplate().endSpec().build());
+        if (!ready(before)) {
+            // The controller's rolling update waits for an unhealthy pod instead of replacing it: a restart of an
+            // instance that is not ready (what one restarts most often) deletes the pod, and the controller makes
+            // it again from the new template.
+            k8s.pods().inNamespace(r.namespace()).withName(r.container() + "-0").delete();
+        }
         awaitReady(k8s, r.namespace(), r.container(), before.getMetadata().getUid());
         LOG.infof("instance %s/%s restarted", r.namespace(), r.container());
         return view(records.require(r.instanceId()));

@@ -309,6 +309,14 @@ class KubernetesInstancesIT {
                 .body("detail", containsString("a major upgrade needs a backup and a restore"));
         setRecordedVersion(id, "15");
 
+        // An instance whose pod is not ready (the controller would wait for it) is restarted all the same.
+        setReady(k8s, name + "-0", false, "ContainersNotReady", "containers with unready status: [postgresql]");
+        String unready = podUid(k8s, name);
+        given().post("/internal/instances/" + id + "/container/restart").then().statusCode(200)
+                .body("state", equalTo("running"));
+        assertFalse(unready.equals(podUid(k8s, name)), "the unready pod was replaced");
+        assertTrue(podReady(k8s, name));
+
         // Restarting a stopped instance starts it.
         given().post("/internal/instances/" + id + "/container/stop").then().statusCode(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> k8s.pods().inNamespace(NAMESPACE).withName(name + "-0")
@@ -529,7 +537,10 @@ class KubernetesInstancesIT {
                                     template.getMetadata().getAnnotations())
                                     || !Objects.equals(existing.getSpec().getContainers().get(0).getImage(),
                                             template.getSpec().getContainers().get(0).getImage()));
-                    if ((replicas == 0 || outdated) && existing != null) {
+                    // Like the real controller, a rolling update waits for a pod that is not ready instead of
+                    // replacing it (Kubernetes' "forced rollback" case): only Berth's own delete moves it on.
+                    boolean waits = outdated && !podReady(k8s, set.getMetadata().getName());
+                    if ((replicas == 0 || outdated && !waits) && existing != null) {
                         k8s.pods().inNamespace(NAMESPACE).withName(podName).delete();
                     } else if (replicas > 0 && existing == null && template != null) {
                         boolean starts = template.getSpec() == null || !template.getSpec().getContainers().get(0)
