@@ -284,8 +284,11 @@ public class KubernetesInstances {
             cpuPercent = cores.movePointRight(2).doubleValue();
             memory = bytes.longValue();
         } catch (KubernetesClientException e) {
-            unavailable.add("CPU and memory: the metrics API answered " + e.getCode() + " (a cluster without "
-                    + "metrics-server has none; a pod that just started has none for a minute)");
+            unavailable.add("CPU and memory: the metrics API answered " + e.getCode() + switch (e.getCode()) {
+                case 404 -> " (a cluster without metrics-server has none; a pod that just started has none for a minute)";
+                case 403 -> " (the provisioner's Role needs get on pods in metrics.k8s.io)";
+                default -> ": " + e.getMessage();
+            });
         }
         Long limit = pod.getSpec().getContainers().stream().map(c -> c.getResources() == null ? null
                         : c.getResources().getLimits()).filter(l -> l != null && l.containsKey("memory"))

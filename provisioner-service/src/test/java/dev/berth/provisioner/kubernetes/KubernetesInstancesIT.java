@@ -346,6 +346,13 @@ class KubernetesInstancesIT {
         assertTrue(none.getString("unavailable").contains("the metrics API answered 404"), none.getString("unavailable"));
         assertTrue(none.getString("unavailable").contains("the server's own figures could not be read"));
 
+        // A Role without the metrics rule: the answer says which rule is missing.
+        server.expect().get().withPath("/apis/metrics.k8s.io/v1beta1/namespaces/" + NAMESPACE + "/pods/" + name + "-0")
+                .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\"}").once();
+        assertTrue(given().get("/internal/instances/" + id + "/container/stats").then().statusCode(200).extract()
+                .jsonPath().getString("unavailable").contains("answered 403 (the provisioner's Role needs get on pods "
+                        + "in metrics.k8s.io)"));
+
         // With metrics-server: its figures, summed over the pod's containers (250m = a quarter of a core).
         server.expect().get().withPath("/apis/metrics.k8s.io/v1beta1/namespaces/" + NAMESPACE + "/pods/" + name + "-0")
                 .andReturn(200, new PodMetricsBuilder().withNewMetadata().withName(name + "-0").withNamespace(NAMESPACE)
