@@ -61,7 +61,7 @@ public class KubernetesInstances {
     private static final Logger LOG = Logger.getLogger(KubernetesInstances.class);
     private static final String SECRET_DIR = "/run/secrets";
     private static final String SECRET_KEY = "berth-admin-password";
-    /** The pod-template annotation {@code kubectl rollout restart} sets: a new value makes the controller replace pods. */
+    /** The pod-template annotation {@code kubectl rollout restart} sets (a new value replaces the pods). */
     static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 
     @Inject
@@ -285,7 +285,7 @@ public class KubernetesInstances {
             memory = bytes.longValue();
         } catch (KubernetesClientException e) {
             unavailable.add("CPU and memory: the metrics API answered " + e.getCode() + switch (e.getCode()) {
-                case 404 -> " (a cluster without metrics-server has none; a pod that just started has none for a minute)";
+                case 404 -> " (a cluster without metrics-server has none; a new pod has none for a minute)";
                 case 403 -> " (the provisioner's Role needs get on pods in metrics.k8s.io)";
                 default -> ": " + e.getMessage();
             });
@@ -309,7 +309,7 @@ public class KubernetesInstances {
                 drivers.of(r.engine()).adminUser(), null, state(pod(clients.get(), r)), r.health(), null);
     }
 
-    /** The pod's phase in lower case ("running", "pending", …), "created" before it has one, "stopped" without one. */
+    /** The pod's phase in lower case ("running", "pending", …); "created" before it has one; "stopped": no pod. */
     private static String state(Pod pod) {
         return pod == null ? "stopped" : pod.getStatus() == null || pod.getStatus().getPhase() == null ? "created"
                 : pod.getStatus().getPhase().toLowerCase(Locale.ROOT);
