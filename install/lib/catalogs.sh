@@ -13,11 +13,15 @@ catalog_client() {
     local tool=$1 env=${BERTH_PG_ENV:-/etc/berth/postgres.env}
     shift
     if [ -r "$env" ] && grep -qx 'BERTH_PG_EXTERNAL=yes' "$env"; then
-        PGPASSWORD=$(cat /etc/berth/secrets/berth_admin.password) PGSSLMODE=$(sed -n 's/^BERTH_PG_SSLMODE=//p' "$env") \
+        PGPASSWORD=$(cat "${BERTH_SECRETS_DIR:-/etc/berth/secrets}/berth_admin.password") PGSSLMODE=$(sed -n 's/^BERTH_PG_SSLMODE=//p' "$env") \
             "$tool" -h "$(sed -n 's/^BERTH_PG_HOST=//p' "$env")" -p "$(sed -n 's/^BERTH_PG_PORT=//p' "$env")" \
             -U berth_admin "$@"
     else
-        runuser -u postgres -- "$tool" -p "${BERTH_PG_PORT:-5432}" "$@"
+        # The port: the caller's BERTH_PG_PORT, else the one the install recorded (the hourly timer has no
+        # environment of its own), else PostgreSQL's default.
+        local port=${BERTH_PG_PORT:-}
+        if [ -z "$port" ] && [ -r "$env" ]; then port=$(sed -n 's/^BERTH_PG_PORT=//p' "$env"); fi
+        runuser -u postgres -- "$tool" -p "${port:-5432}" "$@"
     fi
 }
 

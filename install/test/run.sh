@@ -11,7 +11,7 @@ shellcheck -x install/install.sh install/upgrade.sh install/uninstall.sh install
     deploy/systemd/berth-service \
     deploy/podman/service.sh deploy/kubernetes/make-secrets.sh deploy/kubernetes/images/build.sh
 echo "== bats: disks, dry runs"
-bats install/test/disks.bats install/test/dry-run.bats
+bats install/test/disks.bats install/test/dry-run.bats install/test/catalogs.bats
 echo "== host install on a systemd container"
 start=$(date +%s)
 install/test/host-install.sh
