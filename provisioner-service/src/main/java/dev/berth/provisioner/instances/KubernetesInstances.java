@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.api.model.metrics.v1beta1.ContainerMetrics;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -207,7 +208,7 @@ public class KubernetesInstances {
             // The controller's rolling update waits for an unhealthy pod instead of replacing it: a restart of an
             // instance that is not ready (what one restarts most often) deletes the pod, and the controller makes
             // it again from the new template.
-            k8s.pods().inNamespace(r.namespace()).withName(r.container() + "-0").delete();
+            podOf(k8s, r.namespace(), r.container()).delete();
         }
         awaitReady(k8s, r.namespace(), r.container(), before.getMetadata().getUid());
         LOG.infof("instance %s/%s restarted", r.namespace(), r.container());
@@ -245,7 +246,7 @@ public class KubernetesInstances {
                 boolean stuck = now != null && !Objects.equals(now.getMetadata().getUid(), before.getMetadata()
                         .getUid());
                 if (stuck) {
-                    k8s.pods().inNamespace(r.namespace()).withName(r.container() + "-0").delete();
+                    podOf(k8s, r.namespace(), r.container()).delete();
                 }
                 awaitReady(k8s, r.namespace(), r.container(), stuck ? now.getMetadata().getUid() : null);
             } catch (RuntimeException alsoFailed) {
@@ -330,7 +331,12 @@ public class KubernetesInstances {
     }
 
     private static Pod pod(KubernetesClient k8s, InstanceRecords.Record r) {
-        return k8s.pods().inNamespace(r.namespace()).withName(r.container() + "-0").get();
+        return podOf(k8s, r.namespace(), r.container()).get();
+    }
+
+    /** The one pod of an instance's StatefulSet (ordinal 0: the controller names it after the set). */
+    private static PodResource podOf(KubernetesClient k8s, String namespace, String statefulSet) {
+        return k8s.pods().inNamespace(namespace).withName(statefulSet + "-0");
     }
 
     private static RollableScalableResource<StatefulSet> statefulSet(KubernetesClient k8s, InstanceRecords.Record r) {
@@ -373,7 +379,7 @@ public class KubernetesInstances {
         long deadline = System.nanoTime() + config.readyTimeout().toNanos();
         Pod last = null;
         while (System.nanoTime() < deadline) {
-            last = k8s.pods().inNamespace(namespace).withName(name + "-0").get();
+            last = podOf(k8s, namespace, name).get();
             if (ready(last) && last.getMetadata().getDeletionTimestamp() == null
                     && (replacedUid == null || !replacedUid.equals(last.getMetadata().getUid()))) {
                 return;
