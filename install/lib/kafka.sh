@@ -8,6 +8,10 @@
 # The broker's config holds its own password and is 0600 berth-kafka; the services' password is in their .env files.
 
 BERTH_KAFKA_PORT=${BERTH_KAFKA_PORT:-9092}
+# Where the services' listener listens and what it tells clients: 127.0.0.1 on a host; in Berth's container
+# (deploy/podman) 0.0.0.0 and the container's name on Berth's network.
+BERTH_KAFKA_CLIENT_HOST=${BERTH_KAFKA_CLIENT_HOST:-127.0.0.1}
+BERTH_KAFKA_ADVERTISED_HOST=${BERTH_KAFKA_ADVERTISED_HOST:-$BERTH_KAFKA_CLIENT_HOST}
 
 kafka_server_properties() {
     local data=$1 broker_password=$2
@@ -17,8 +21,8 @@ kafka_server_properties() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$((BERTH_KAFKA_PORT + 1))
-listeners=CLIENT://127.0.0.1:$BERTH_KAFKA_PORT,CONTROLLER://127.0.0.1:$((BERTH_KAFKA_PORT + 1)),BROKER://127.0.0.1:$((BERTH_KAFKA_PORT + 2))
-advertised.listeners=CLIENT://127.0.0.1:$BERTH_KAFKA_PORT,BROKER://127.0.0.1:$((BERTH_KAFKA_PORT + 2))
+listeners=CLIENT://$BERTH_KAFKA_CLIENT_HOST:$BERTH_KAFKA_PORT,CONTROLLER://127.0.0.1:$((BERTH_KAFKA_PORT + 1)),BROKER://127.0.0.1:$((BERTH_KAFKA_PORT + 2))
+advertised.listeners=CLIENT://$BERTH_KAFKA_ADVERTISED_HOST:$BERTH_KAFKA_PORT,BROKER://127.0.0.1:$((BERTH_KAFKA_PORT + 2))
 listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT,BROKER:SASL_PLAINTEXT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=BROKER
