@@ -50,7 +50,6 @@ quadlet_generator() {
 
 check_host() {
   command -v podman >/dev/null || die "Podman is missing: install podman (4.6 or newer) first"
-  [ -d /run/systemd/system ] || die "systemd is not running here: Quadlet needs it"
   local version
   version=$(podman version --format '{{.Client.Version}}')
   quadlet_generator >/dev/null || die "Podman $version has no Quadlet generator (Podman 4.6 or newer has): on Debian 12 \
@@ -59,6 +58,7 @@ use install/install.sh (Berth under systemd without containers)"
   minor=${minor%%.*}
   [ "$major" -gt 4 ] || { [ "$major" = 4 ] && [ "$minor" -ge 6 ]; } \
     || die "Podman $version is too old for Berth's quadlets (they use keys of 4.6): upgrade Podman"
+  [ -d /run/systemd/system ] || die "systemd is not running here: Quadlet needs it"
   say "Podman $version with Quadlet"
 }
 
@@ -126,6 +126,19 @@ install_files() {
   fi
 }
 
+# The units whose container runs another image than the one it would be made from now (a new build retagged
+# localhost/berth/berth:current, a rebuilt PostgreSQL image): restarting them makes their containers anew from it.
+stale_units() {
+  local name image
+  for name in "${CONTAINERS[@]}"; do
+    podman container exists "berth-$name" || continue
+    image=localhost/berth/berth:current
+    [ "$name" = postgres ] && image=localhost/berth/postgres:bookworm
+    [ "$(podman container inspect --format '{{.Image}}' "berth-$name")" = "$(podman image inspect --format '{{.Id}}' "$image")" ] \
+      || echo "berth-$name.service"
+  done
+}
+
 # Waits up to SECONDS for every service's readiness check, asked inside its container.
 await_ready() {
   local deadline=$(($(date +%s) + $1)) svc port
@@ -189,6 +202,12 @@ if [ "$RESTART" = 1 ] && unit_active berth.target; then
   act systemctl restart berth.target
 elif ! unit_active berth.target; then
   act systemctl start berth.target
+else
+  mapfile -t stale < <(stale_units)
+  if [ ${#stale[@]} -gt 0 ]; then
+    say "a new image for: ${stale[*]}"
+    act systemctl restart "${stale[@]}"
+  fi
 fi
 dry && { say "dry run: nothing was changed"; exit 0; }
 await_ready "${BERTH_START_TIMEOUT:-300}"

@@ -209,7 +209,7 @@ await_postgres() {
 psql_admin() {
     if [ -n "${BERTH_EXTERNAL_PG:-}" ]; then
         # The URL's parts as libpq's variables (setup_external_postgres parsed them), so that a caller's -d works.
-        PGPASSWORD=$(secret "$BERTH_EXTERNAL_PG_PASSWORD_FILE") PGHOST=$BERTH_EXTERNAL_HOST PGPORT=$BERTH_EXTERNAL_PORT \
+        PGPASSWORD=${BERTH_EXTERNAL_PG_PASSWORD:-$(secret "$BERTH_EXTERNAL_PG_PASSWORD_FILE")} PGHOST=$BERTH_EXTERNAL_HOST PGPORT=$BERTH_EXTERNAL_PORT \
             PGUSER=$BERTH_EXTERNAL_USER PGDATABASE=$BERTH_EXTERNAL_DB PGSSLMODE=$BERTH_EXTERNAL_SSLMODE \
             psql -X -q -v ON_ERROR_STOP=1 "$@"
     else
@@ -297,12 +297,9 @@ setup_external_postgres() {
     command -v psql >/dev/null || install_packages postgresql-client
     if [ -z "${BERTH_EXTERNAL_PG_PASSWORD_FILE:-}" ]; then
         [ -t 0 ] || die "--external-postgres: no terminal to ask for the password on; use --external-postgres-password-file"
-        local pw
-        read -r -s -p "Password for $url: " pw
+        # Kept in this shell only (not exported, never in a file): psql_admin hands it to psql as PGPASSWORD.
+        read -r -s -p "Password for $url: " BERTH_EXTERNAL_PG_PASSWORD
         echo
-        BERTH_EXTERNAL_PG_PASSWORD_FILE=$(mktemp)
-        printf '%s' "$pw" >"$BERTH_EXTERNAL_PG_PASSWORD_FILE"
-        unset pw
     fi
     # postgresql://[user@]host[:port][/database][?sslmode=…]; a host in brackets is an IPv6 address.
     local pattern='^postgres(ql)?://(([^@/?]+)@)?(\[[^]/]+\]|[^:/?]+)(:([0-9]+))?(/([^?]*))?(\?(.*))?$'

@@ -121,7 +121,9 @@ EOF
 
 # The .env of one service: where PostgreSQL, Kafka and the other services are, and this service's own secrets.
 service_env() {
-    local svc=$1 db_host=$2 db_port=$3
+    local svc=$1 db_host=$2 db_port=$3 url_host=$2
+    # An IPv6 address (an external server's) goes into the services' connection URLs in brackets.
+    [[ $db_host == *:* ]] && url_host="[$db_host]"
     cat <<EOF
 # Written by Berth's installer (install/lib/services.sh); a rerun rewrites it. Holds passwords: 0600 berth.
 QUARKUS_HTTP_HOST=$([ "$svc" = gateway ] && echo "$BERTH_GATEWAY_LISTEN" || echo 127.0.0.1)
@@ -132,7 +134,7 @@ BERTH_BACKUP_PORT=$(service_port backup)
 BERTH_REGISTRY_URL=http://127.0.0.1:$(service_port registry)
 BERTH_PROVISIONER_URL=http://127.0.0.1:$(service_port provisioner)
 BERTH_BACKUP_URL=http://127.0.0.1:$(service_port backup)
-BERTH_DB_HOST=$db_host
+BERTH_DB_HOST=$url_host
 BERTH_DB_PORT=$db_port
 BERTH_DB_NAME=berth_$svc
 BERTH_DB_USER=berth_$svc

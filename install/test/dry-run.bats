@@ -82,3 +82,15 @@ host_state() {
     [ "$status" -eq 1 ]
     [[ "$output" == *"leave the password out of the URL"* ]]
 }
+
+@test "Berth in containers on a Podman without Quadlet (Debian 12's 4.3): refused with the way that works, nothing made" {
+    if [ -x /usr/libexec/podman/quadlet ]; then skip "this Podman has Quadlet (install/test/quadlet.sh covers it)"; fi
+    before=$(host_state)
+    secrets_before=$(podman secret ls -q | sort)
+    run "$ROOT/deploy/podman/install.sh" --dry-run --no-build
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"has no Quadlet generator (Podman 4.6 or newer has): on Debian 12 use install/install.sh"* ]]
+    [ "$(host_state)" = "$before" ]
+    [ "$(podman secret ls -q | sort)" = "$secrets_before" ]
+    [ ! -e /etc/containers/systemd/berth ]
+}

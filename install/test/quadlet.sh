@@ -6,7 +6,8 @@
 #   127.0.0.1) → sign in with the printed password → a database through the API, reached from a container on
 #   berth-data by the connection string the API gave → an app run through the admission hook's socket reaches its
 #   injected database → a backup → the registry killed with SIGKILL comes back → the host rebooted, everything back,
-#   the data too → a second install changes nothing → uninstall keeps the volumes and the secrets.
+#   the data too → a second install changes nothing → a new build of the image: what runs the old one restarts on
+#   it → uninstall keeps the volumes and the secrets.
 # The host's cgroups are v1 (this machine): its systemd 257 boots on them only when told to (the arguments of init).
 #
 # Usage: install/test/quadlet.sh      (root; the source tree built: ./mvnw package -DskipTests)
@@ -193,6 +194,23 @@ log "a second install changes nothing"
 in_host /src/deploy/podman/install.sh --yes --no-build >"$WORK/again.out" 2>&1 \
   || { cat "$WORK/again.out"; fail "the second install failed"; }
 grep -q 'nothing changed' "$WORK/again.out" || { cat "$WORK/again.out"; fail "the second install changed something"; }
+
+log "a new build of Berth's image: the install restarts what runs the old one, and only that"
+old_image=$(in_host podman image inspect --format '{{.Id}}' localhost/berth/berth:current)
+postgres_started=$(in_host podman inspect --format '{{.State.StartedAt}}' berth-postgres)
+printf 'FROM localhost/berth/berth:current\nLABEL berth.test.build=2\n' \
+  | in_host_i podman build -q --network=none --pull=never -t localhost/berth/berth:current - >/dev/null
+in_host /src/deploy/podman/install.sh --yes --no-build >"$WORK/upgrade.out" 2>&1 \
+  || { cat "$WORK/upgrade.out"; fail "the install of the new build failed"; }
+new_image=$(in_host podman image inspect --format '{{.Id}}' localhost/berth/berth:current)
+for svc in kafka registry provisioner backup gateway; do
+  [ "$(in_host podman inspect --format '{{.Image}}' "berth-$svc")" = "$new_image" ] \
+    || fail "berth-$svc still runs the old image (${old_image:0:12})"
+done
+[ "$(in_host podman inspect --format '{{.State.StartedAt}}' berth-postgres)" = "$postgres_started" ] \
+  || fail "PostgreSQL was restarted though its image did not change"
+health "the new build"
+[ "$(api "http://127.0.0.1:8080/api/databases/$db_id" | jq -r .app)" = shop ] || fail "the new build lost shop"
 
 log "uninstall keeps the volumes and the secrets"
 in_host /src/deploy/podman/install.sh --uninstall >"$WORK/uninstall.out" 2>&1 \

@@ -14,7 +14,7 @@ shellcheck -x install/install.sh install/upgrade.sh install/uninstall.sh install
     deploy/podman/quadlet/initdb.d/berth.sh install/test/quadlet.sh install/test/quadlet-host-image.sh \
     deploy/kubernetes/make-secrets.sh deploy/kubernetes/images/build.sh
 echo "== bats: disks, dry runs"
-bats install/test/disks.bats install/test/dry-run.bats install/test/catalogs.bats
+bats install/test/disks.bats install/test/dry-run.bats install/test/catalogs.bats install/test/services.bats
 echo "== host install on a systemd container"
 start=$(date +%s)
 install/test/host-install.sh
