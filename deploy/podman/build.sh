@@ -6,7 +6,8 @@
 # The runtime is built once (--force rebuilds it; label berth.source: a hash of this script); Berth's image whenever
 # the tree holds another release (install/lib/services.sh's release_id). Needs root, debootstrap, podman, a built tree.
 #
-# Usage: deploy/podman/build.sh [--force] [SOURCE_TREE]     Env: BERTH_DEBIAN_MIRROR (default http://deb.debian.org/debian)
+# Usage: deploy/podman/build.sh [--force] [SOURCE_TREE]
+# Env: BERTH_DEBIAN_MIRROR (default http://deb.debian.org/debian)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 FORCE=
@@ -20,7 +21,8 @@ PACKAGES=openjdk-17-jre-headless,postgresql-client-15,mariadb-client,redis-tools
 "$SRC/deploy/images/build.sh"
 
 hash=$(sha256sum "$0" | cut -c1-16)
-if [ -n "$FORCE" ] || [ "$(podman image inspect --format '{{index .Labels "berth.source"}}' "$RUNTIME" 2>/dev/null)" != "$hash" ]; then
+built_from=$(podman image inspect --format '{{index .Labels "berth.source"}}' "$RUNTIME" 2>/dev/null || true)
+if [ -n "$FORCE" ] || [ "$built_from" != "$hash" ]; then
   root=$(mktemp -d /var/tmp/berth-runtimefs.XXXXXX)
   trap 'rm -rf "$root"' EXIT
   echo "debootstrap bookworm with a JRE and the database clients, from $MIRROR …"

@@ -5,7 +5,8 @@
 # nothing and says so. Every run is logged to /var/log/berth/podman-install.log (a dry run to $TMPDIR).
 #
 # Usage: deploy/podman/install.sh [--dry-run] [--yes] [--no-build] [--uninstall [--purge]]
-#   --no-build     use the images already on this host (localhost/berth/berth:current, localhost/berth/postgres:bookworm)
+#   --no-build     use the images already on this host (localhost/berth/berth:current and
+#                  localhost/berth/postgres:bookworm)
 #                  instead of building them from this source tree (deploy/podman/build.sh)
 #   --uninstall    stop Berth and remove its units; volumes and secrets stay (your data and keys) unless --purge
 set -euo pipefail
@@ -52,8 +53,8 @@ check_host() {
   command -v podman >/dev/null || die "Podman is missing: install podman (4.6 or newer) first"
   local version
   version=$(podman version --format '{{.Client.Version}}')
-  quadlet_generator >/dev/null || die "Podman $version has no Quadlet generator (Podman 4.6 or newer has): on Debian 12 \
-use install/install.sh (Berth under systemd without containers)"
+  quadlet_generator >/dev/null || die "Podman $version has no Quadlet generator (Podman 4.6 or newer has): \
+on Debian 12 use install/install.sh (Berth under systemd without containers)"
   local major=${version%%.*} minor=${version#*.}
   minor=${minor%%.*}
   [ "$major" -gt 4 ] || { [ "$major" = 4 ] && [ "$minor" -ge 6 ]; } \
@@ -129,13 +130,13 @@ install_files() {
 # The units whose container runs another image than the one it would be made from now (a new build retagged
 # localhost/berth/berth:current, a rebuilt PostgreSQL image): restarting them makes their containers anew from it.
 stale_units() {
-  local name image
+  local name image running
   for name in "${CONTAINERS[@]}"; do
     podman container exists "berth-$name" || continue
     image=localhost/berth/berth:current
     [ "$name" = postgres ] && image=localhost/berth/postgres:bookworm
-    [ "$(podman container inspect --format '{{.Image}}' "berth-$name")" = "$(podman image inspect --format '{{.Id}}' "$image")" ] \
-      || echo "berth-$name.service"
+    running=$(podman container inspect --format '{{.Image}}' "berth-$name")
+    [ "$running" = "$(podman image inspect --format '{{.Id}}' "$image")" ] || echo "berth-$name.service"
   done
 }
 
@@ -157,7 +158,9 @@ uninstall() {
   if unit_active berth.target || podman container exists berth-gateway 2>/dev/null; then
     act systemctl stop berth.target "${CONTAINERS[@]/#/berth-}" berth-podman.socket berth-podman.service
   fi
-  systemctl is-enabled --quiet berth.target 2>/dev/null && act systemctl disable --quiet berth.target berth-podman.socket
+  if systemctl is-enabled --quiet berth.target 2>/dev/null; then
+    act systemctl disable --quiet berth.target berth-podman.socket
+  fi
   [ -d "$QUADLETS" ] && act rm -rf "$QUADLETS"
   for name in "${UNITS[@]}"; do
     [ -e "/etc/systemd/system/$name" ] && act rm -f "/etc/systemd/system/$name"
@@ -174,7 +177,8 @@ uninstall() {
       secret_exists "$name" && act podman secret rm "$name"
     done
   else
-    say "kept the volumes berth-{postgres,kafka,vault,gateway,backups} and the secrets berth-*: --uninstall --purge removes them"
+    say "kept the volumes berth-{postgres,kafka,vault,gateway,backups} and the secrets berth-*:" \
+      "--uninstall --purge removes them"
   fi
   say "Berth's units are removed"
 }
@@ -214,8 +218,8 @@ await_ready "${BERTH_START_TIMEOUT:-300}"
 # The first administrator's password, written once by the gateway: shown on the terminal only (never in the log).
 if podman exec berth-gateway test -s /var/lib/berth/gateway/admin.password 2>/dev/null; then
   changed
-  printf '\nBerth is running on http://127.0.0.1:8080. Sign in as admin with the password:\n  %s\nIt is shown only once.\n' \
-    "$(podman exec berth-gateway cat /var/lib/berth/gateway/admin.password)" >&3
+  printf '\nBerth is running on http://127.0.0.1:8080. Sign in as admin with the password:\n  %s\n%s\n' \
+    "$(podman exec berth-gateway cat /var/lib/berth/gateway/admin.password)" "It is shown only once." >&3
   podman exec berth-gateway rm -f /var/lib/berth/gateway/admin.password
 fi
 if [ "$BERTH_CHANGES" = 0 ]; then

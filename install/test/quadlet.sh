@@ -5,9 +5,9 @@
 #   a dry run changes nothing → install → every container's unit active, health UP, only the gateway published (on
 #   127.0.0.1) → sign in with the printed password → a database through the API, reached from a container on
 #   berth-data by the connection string the API gave → an app run through the admission hook's socket reaches its
-#   injected database → a backup → the registry killed with SIGKILL comes back → the host rebooted, everything back,
-#   the data too → a second install changes nothing → a new build of the image: what runs the old one restarts on
-#   it → uninstall keeps the volumes and the secrets.
+#   injected database → a backup → the registry killed with SIGKILL comes back → the host rebooted, everything
+#   back, the data too → a second install changes nothing → a new build of the image: what runs the old one restarts
+#   on it → uninstall keeps the volumes and the secrets.
 # The host's cgroups are v1 (this machine): its systemd 257 boots on them only when told to (the arguments of init).
 #
 # Usage: install/test/quadlet.sh      (root; the source tree built: ./mvnw package -DskipTests)
@@ -64,7 +64,8 @@ boot() {
 }
 mkdir -p "$WORK/storage"
 podman run -d --name "$NAME" --hostname berth-host --privileged --systemd=always --network=none \
-  -e PODMAN_IGNORE_CGROUPSV1_WARNING=1 -v "$WORK/storage:/var/lib/containers" -v "$ROOT:/src:ro" -v "$WORK/images.tar:/images.tar:ro" \
+  -e PODMAN_IGNORE_CGROUPSV1_WARNING=1 -v "$WORK/storage:/var/lib/containers" -v "$ROOT:/src:ro" \
+  -v "$WORK/images.tar:/images.tar:ro" \
   "$IMAGE" /sbin/init systemd.unified_cgroup_hierarchy=0 SYSTEMD_CGROUP_ENABLE_LEGACY_FORCE=1 >/dev/null
 boot
 in_host podman load -q -i /images.tar >/dev/null
@@ -73,8 +74,9 @@ in_host podman --version
 log "a dry run changes nothing"
 in_host /src/deploy/podman/install.sh --dry-run --no-build >"$WORK/dry.out" 2>&1 \
   || { cat "$WORK/dry.out"; fail "the dry run failed"; }
-grep -q 'would make the secret berth-postgres-admin' "$WORK/dry.out" && grep -q 'would run: systemctl start berth.target' \
-  "$WORK/dry.out" || { cat "$WORK/dry.out"; fail "the dry run does not say what it would do"; }
+grep -q 'would make the secret berth-postgres-admin' "$WORK/dry.out" \
+  && grep -q 'would run: systemctl start berth.target' "$WORK/dry.out" \
+  || { cat "$WORK/dry.out"; fail "the dry run does not say what it would do"; }
 [ -z "$(in_host podman secret ls -q)" ] && in_host test ! -e /etc/containers/systemd/berth \
   && in_host test ! -e /var/log/berth || fail "the dry run changed the host"
 
@@ -85,7 +87,9 @@ in_host /src/deploy/podman/install.sh --yes --no-build >"$WORK/install.out" 2>&1
 log "installed in $(($(date +%s) - start)) s"
 password=$(sed -n '/Sign in as admin with the password:/{n;s/^ *//;p}' "$WORK/install.out")
 [ -n "$password" ] || { cat "$WORK/install.out"; fail "the first admin's password was not printed"; }
-if in_host grep -qF "$password" /var/log/berth/podman-install.log; then fail "the admin password is in the install log"; fi
+if in_host grep -qF "$password" /var/log/berth/podman-install.log; then
+  fail "the admin password is in the install log"
+fi
 in_host podman exec berth-gateway test ! -e /var/lib/berth/gateway/admin.password \
   || fail "the admin password file was left behind"
 
@@ -187,8 +191,9 @@ check_units reboot
 health reboot
 [ "$(api "http://127.0.0.1:8080/api/databases/$db_id" | jq -r .app)" = shop ] || fail "the catalog lost shop"
 [ "$(app_sql 'SELECT count(*) FROM orders')" = 2 ] || fail "shop lost its rows in the reboot"
-[ "$(api -H 'Accept: application/json' "http://127.0.0.1:8080/api/databases/$db_id/backups/$backup_id" | jq -r .status)" \
-  = completed ] || fail "the backup of shop is gone after the reboot"
+kept=$(api -H 'Accept: application/json' "http://127.0.0.1:8080/api/databases/$db_id/backups/$backup_id" \
+  | jq -r .status)
+[ "$kept" = completed ] || fail "the backup of shop is gone after the reboot"
 
 log "a second install changes nothing"
 in_host /src/deploy/podman/install.sh --yes --no-build >"$WORK/again.out" 2>&1 \
