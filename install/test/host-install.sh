@@ -17,17 +17,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 NAME=berth-host-test-$$
 WORK=$(mktemp -d /var/tmp/berth-host-test.XXXXXX)
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$ROOT/deploy/podman/containers.conf}
-FAILED=0
 DEFAULT_INSTANCE=00000000-0000-4000-8000-000000000001
-
-log() { printf '[host-install %s] %s\n' "$(date +%T)" "$*"; }
-fail() {
-    printf '[host-install] FAILED: %s\n' "$*" >&2
-    FAILED=1
-    exit 1
-}
-in_host() { podman exec "$NAME" "$@"; }
-in_host_i() { podman exec -i "$NAME" "$@"; }
+TEST=host-install
+# shellcheck source=systemd-host.sh
+. "$ROOT/install/test/systemd-host.sh"
 
 cleanup() {
     local rc=$?
@@ -52,16 +45,6 @@ trap cleanup EXIT
 truncate -s 2G "$WORK/data.img"
 LOOP=$(losetup -f --show "$WORK/data.img")
 log "data disk: $LOOP"
-
-boot() {
-    local state _
-    for _ in $(seq 1 60); do
-        state=$(in_host systemctl is-system-running 2>/dev/null || true)
-        case "$state" in running | degraded) log "systemd: $state"; return 0 ;; esac
-        sleep 1
-    done
-    fail "systemd did not finish booting (state: $state)"
-}
 
 podman run -d --name "$NAME" --hostname berth-host --privileged --systemd=always --network=none \
     -v "$ROOT:/src:ro" localhost/berth/host:bookworm >/dev/null

@@ -19,16 +19,9 @@ NAME=berth-quadlet-test-$$
 IMAGE=localhost/berth/host:trixie
 WORK=$(mktemp -d /var/tmp/berth-quadlet-test.XXXXXX)
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$ROOT/deploy/podman/containers.conf}
-FAILED=0
-
-log() { printf '[quadlet %s] %s\n' "$(date +%T)" "$*"; }
-fail() {
-  printf '[quadlet] FAILED: %s\n' "$*" >&2
-  FAILED=1
-  exit 1
-}
-in_host() { podman exec "$NAME" "$@"; }
-in_host_i() { podman exec -i "$NAME" "$@"; }
+TEST=quadlet
+# shellcheck source=systemd-host.sh
+. "$ROOT/install/test/systemd-host.sh"
 
 cleanup() {
   local rc=$?
@@ -53,15 +46,6 @@ log "images"
 podman save -m --format docker-archive -o "$WORK/images.tar" localhost/berth/berth:current \
   localhost/berth/postgres:bookworm >/dev/null
 
-boot() {
-  local state _
-  for _ in $(seq 1 90); do
-    state=$(in_host systemctl is-system-running 2>/dev/null || true)
-    case "$state" in running | degraded) log "systemd: $state"; return 0 ;; esac
-    sleep 1
-  done
-  fail "systemd did not finish booting (state: $state)"
-}
 mkdir -p "$WORK/storage"
 podman run -d --name "$NAME" --hostname berth-host --privileged --systemd=always --network=none \
   -e PODMAN_IGNORE_CGROUPSV1_WARNING=1 -v "$WORK/storage:/var/lib/containers" -v "$ROOT:/src:ro" \

@@ -12,6 +12,7 @@ shellcheck -x install/install.sh install/upgrade.sh install/uninstall.sh install
     deploy/systemd/berth-service \
     deploy/podman/service.sh deploy/podman/install.sh deploy/podman/build.sh deploy/podman/image/berth-container \
     deploy/podman/quadlet/initdb.d/berth.sh install/test/quadlet.sh install/test/quadlet-host-image.sh \
+    install/test/systemd-host.sh \
     deploy/kubernetes/make-secrets.sh deploy/kubernetes/images/build.sh
 echo "== bats: disks, dry runs"
 bats install/test/disks.bats install/test/dry-run.bats install/test/catalogs.bats install/test/services.bats
