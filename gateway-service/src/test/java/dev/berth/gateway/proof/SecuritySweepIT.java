@@ -259,8 +259,11 @@ class SecuritySweepIT {
     /** What the fuzzer must not leave half-made: databases, roles, catalog rows, containers. */
     private record State(Set<String> databases, Set<String> roles, Set<String> catalog, Set<String> containers) {
         static State of(RunningBerth berth) {
+            // Berth's own containers (it labels each one it makes): other tests of the host, such as the installer
+            // tests that run alongside, start and remove containers of their own meanwhile.
             Commands.Result ps = Commands.tryRun(List.of("podman", "--url", "unix://" + berth.home()
-                    .resolve("run/podman/podman.sock"), "ps", "-a", "--format", "{{.Names}}"), Map.of(), null, 60, null);
+                    .resolve("run/podman/podman.sock"), "ps", "-a", "--filter", "label=berth.owner", "--format",
+                    "{{.Names}}"), Map.of(), null, 60, null);
             assertEquals(0, ps.exitCode(), ps.output());
             return new State(lines(berth.sql("postgres", "SELECT datname FROM pg_database WHERE datname LIKE 'app\\_%'")),
                     lines(berth.sql("postgres", "SELECT rolname FROM pg_roles WHERE rolname LIKE 'berth\\_%' AND "
