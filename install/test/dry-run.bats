@@ -85,12 +85,14 @@ host_state() {
 
 @test "Berth in containers on a Podman without Quadlet (Debian 12's 4.3): refused with the way that works, nothing made" {
     if [ -x /usr/libexec/podman/quadlet ]; then skip "this Podman has Quadlet (install/test/quadlet.sh covers it)"; fi
+    # Its secrets by name (the Maven tests running alongside make and remove secrets of their own meanwhile).
+    quadlet_secrets() { podman secret ls --format '{{.Name}}' | grep -E '^berth-(postgres-admin|db-|kafka-|internal-)' || true; }
+    [ -z "$(quadlet_secrets)" ] || skip "this host has Berth's Quadlet secrets (an install in containers)"
     before=$(host_state)
-    secrets_before=$(podman secret ls -q | sort)
     run "$ROOT/deploy/podman/install.sh" --dry-run --no-build
     [ "$status" -eq 1 ]
     [[ "$output" == *"has no Quadlet generator (Podman 4.6 or newer has): on Debian 12 use install/install.sh"* ]]
     [ "$(host_state)" = "$before" ]
-    [ "$(podman secret ls -q | sort)" = "$secrets_before" ]
+    [ -z "$(quadlet_secrets)" ]
     [ ! -e /etc/containers/systemd/berth ]
 }
