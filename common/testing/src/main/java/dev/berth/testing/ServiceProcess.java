@@ -32,15 +32,18 @@ public final class ServiceProcess {
 
     private final String name;
     private final List<String> command;
+    private final Map<String, String> environment;
     private final Path log;
     private final String readyPath;
     private final int port;
     private Process process;
     private long logStart;
 
-    private ServiceProcess(String name, List<String> command, Path log, String readyPath, int port) {
+    private ServiceProcess(String name, List<String> command, Map<String, String> environment, Path log,
+            String readyPath, int port) {
         this.name = name;
         this.command = command;
+        this.environment = environment;
         this.log = log;
         this.readyPath = readyPath;
         this.port = port;
@@ -119,7 +122,7 @@ public final class ServiceProcess {
     private void launch(List<String> args) {
         try {
             logStart = Files.exists(log) ? Files.size(log) : 0;
-            process = launchJava(args, log);
+            process = launchJava(args, environment, log);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the " + name + ": " + e.getMessage(), e);
         }
@@ -186,9 +189,19 @@ public final class ServiceProcess {
         settings.put("quarkus.datasource.password", pg.adminPassword());
         settings.put("kafka.bootstrap.servers", infra.kafka().bootstrapServers());
         settings.putAll(TestKeys.settings());
-        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        // Passwords go to the service's environment (SmallRye Config reads QUARKUS_DATASOURCE_PASSWORD for
+        // quarkus.datasource.password), never onto its command line, where ps shows them to every user.
+        Map<String, String> environment = new HashMap<>();
+        settings.forEach((k, v) -> {
+            if (k.contains("password")) {
+                environment.put(k.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT), v);
+            } else {
+                command.add("-D" + k + "=" + v);
+            }
+        });
         command.addAll(List.of("-jar", jar.toString()));
-        ServiceProcess started = new ServiceProcess(name, command, infra.dir(name + ".log"), readyPath, port);
+        ServiceProcess started = new ServiceProcess(name, command, environment, infra.dir(name + ".log"), readyPath,
+                port);
         started.launch();
         return started;
     }
@@ -198,11 +211,18 @@ public final class ServiceProcess {
      * and by the watchdog if this JVM dies without running its hooks.
      */
     static Process launchJava(List<String> args, Path log) throws IOException {
+        return launchJava(args, Map.of(), log);
+    }
+
+    /** The same, with {@code environment} added to this JVM's for the child (its secrets). */
+    static Process launchJava(List<String> args, Map<String, String> environment, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         ProcessWatchdog.guard("kill " + process.pid() + " 2>/dev/null");
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
         return process;
