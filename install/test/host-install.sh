@@ -65,25 +65,6 @@ if in_host grep -qF "$password" "$log_file"; then fail "the admin password is in
 in_host test ! -e /etc/berth/gateway/admin.password || fail "the admin password file was left behind"
 
 units=(postgresql@15-berth pgbouncer berth-kafka berth@registry berth@provisioner berth@backup berth@gateway)
-check_units() {
-    local unit
-    for unit in "${units[@]}"; do
-        in_host systemctl is-active --quiet "$unit" || fail "$unit is not active after $1"
-    done
-    log "units active after $1: ${units[*]}"
-}
-health() {
-    local body _
-    for _ in $(seq 1 120); do
-        body=$(in_host curl -fsS http://127.0.0.1:8080/q/health 2>/dev/null || true)
-        if [ -n "$body" ] && [ "$(jq -r .status <<<"$body")" = UP ]; then
-            log "health UP after $1"
-            return 0
-        fi
-        sleep 1
-    done
-    fail "health is not UP after $1: $body"
-}
 check_units install
 health install
 

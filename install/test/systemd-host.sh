@@ -25,3 +25,29 @@ boot() {
     done
     fail "systemd did not finish booting (state: $state)"
 }
+
+# Fails unless every unit in the test's array "units" is active on the host; $1 says after what.
+check_units() {
+    local unit
+    # shellcheck disable=SC2154 # units is the test's
+    for unit in "${units[@]}"; do
+        in_host systemctl is-active --quiet "$unit" || fail "$unit is not active after $1"
+    done
+    log "units active after $1: ${units[*]}"
+}
+
+# Waits up to 180 s for the gateway's health to be UP and, when the test defines a function ready_too, for that to
+# succeed as well; $1 says after what.
+health() {
+    local body _
+    for _ in $(seq 1 180); do
+        body=$(in_host curl -fsS http://127.0.0.1:8080/q/health 2>/dev/null || true)
+        if [ -n "$body" ] && [ "$(jq -r .status <<<"$body")" = UP ] \
+            && { ! declare -F ready_too >/dev/null || ready_too; }; then
+            log "health UP after $1"
+            return 0
+        fi
+        sleep 1
+    done
+    fail "health is not UP after $1: $body"
+}
