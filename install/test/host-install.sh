@@ -6,9 +6,9 @@
 #   a second install changes nothing → an upgrade, and a broken upgrade rolled back → uninstall keeps the data →
 #   the data disk lost and the host restored (runbook 04) → runbooks 03, 06, 09, 05 → uninstall --purge, a fresh install
 #   → purged again, and installed with --external-postgres (a second cluster of the host stands in for the server).
-# Not exercised here: the host's own Podman inside the container (--no-podman: Debian 12's Podman does not nest here;
-# quadlet.sh runs Podman 5.4 nested on Debian 13), the RHEL path (dry run only, in dry-run.bats), a real second disk
-# (a loop device stands in for it).
+# Not exercised here: the install's own Podman part (--no-podman; a nested Podman 4.3 did start a container in a
+# Debian 12 container in session 32, untried with this test; quadlet.sh runs Podman 5.4 nested on Debian 13), the RHEL
+# path (dry run only, in dry-run.bats), a real second disk (a loop device stands in for it).
 #
 # Usage: install/test/host-install.sh      (root; the source tree built: ./mvnw package -DskipTests)
 #        BERTH_KEEP_HOST=1 keeps the container and its data disk afterwards (to try the runbooks on it)
