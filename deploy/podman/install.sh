@@ -154,27 +154,30 @@ await_ready() {
 }
 
 uninstall() {
-  local name
+  local name removed=0
+  # Asked before anything is touched: a refusal leaves Berth as it was.
+  if [ "$PURGE" = 1 ]; then
+    confirm "remove Berth's volumes (every database, backup and the vault key) and its secrets for good?" \
+      || die "nothing purged"
+  fi
   if unit_active berth.target || podman container exists berth-gateway 2>/dev/null; then
     act systemctl stop berth.target "${CONTAINERS[@]/#/berth-}" berth-podman.socket berth-podman.service
   fi
   if systemctl is-enabled --quiet berth.target 2>/dev/null; then
     act systemctl disable --quiet berth.target berth-podman.socket
   fi
-  [ -d "$QUADLETS" ] && act rm -rf "$QUADLETS"
+  if [ -d "$QUADLETS" ]; then act rm -rf "$QUADLETS"; removed=1; fi
   for name in "${UNITS[@]}"; do
-    [ -e "/etc/systemd/system/$name" ] && act rm -f "/etc/systemd/system/$name"
+    if [ -e "/etc/systemd/system/$name" ]; then act rm -f "/etc/systemd/system/$name"; removed=1; fi
   done
-  [ -e /etc/tmpfiles.d/berth.conf ] && act rm -f /etc/tmpfiles.d/berth.conf
-  act systemctl daemon-reload
+  if [ -e /etc/tmpfiles.d/berth.conf ]; then act rm -f /etc/tmpfiles.d/berth.conf; fi
+  if [ "$removed" = 1 ]; then act systemctl daemon-reload; fi
   if [ "$PURGE" = 1 ]; then
-    confirm "remove Berth's volumes (every database, backup and the vault key) and its secrets for good?" \
-      || die "nothing purged"
     for name in postgres kafka vault gateway backups; do
-      podman volume exists "berth-$name" && act podman volume rm "berth-$name"
+      if podman volume exists "berth-$name"; then act podman volume rm "berth-$name"; fi
     done
     for name in "${SECRETS[@]}" berth-internal-private berth-internal-public; do
-      secret_exists "$name" && act podman secret rm "$name"
+      if secret_exists "$name"; then act podman secret rm "$name"; fi
     done
   else
     say "kept the volumes berth-{postgres,kafka,vault,gateway,backups} and the secrets berth-*:" \

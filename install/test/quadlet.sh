@@ -7,7 +7,7 @@
 #   berth-data by the connection string the API gave → an app run through the admission hook's socket reaches its
 #   injected database → a backup → the registry killed with SIGKILL comes back → the host rebooted, everything
 #   back, the data too → a second install changes nothing → a new build of the image: what runs the old one restarts
-#   on it → uninstall keeps the volumes and the secrets.
+#   on it → uninstall keeps the volumes and the secrets, a new install finds them → --purge asks, then removes them.
 # The host's cgroups are v1 (this machine): its systemd 257 boots on them only when told to (the arguments of init).
 #
 # Usage: install/test/quadlet.sh      (root; the source tree built: ./mvnw package -DskipTests)
@@ -190,4 +190,18 @@ for volume in berth-postgres berth-vault berth-backups; do
   in_host podman volume exists "$volume" || fail "uninstall removed the volume $volume"
 done
 in_host podman secret inspect berth-postgres-admin >/dev/null || fail "uninstall removed the secrets"
+
+log "--purge: refused without a terminal before anything is touched; with --yes the volumes and secrets go"
+in_host /src/deploy/podman/install.sh --yes --no-build >"$WORK/again.out" 2>&1 \
+  || { cat "$WORK/again.out"; fail "the install on the kept volumes failed"; }
+health "an install on the kept volumes"
+[ "$(api "http://127.0.0.1:8080/api/databases/$db_id" | jq -r .app)" = shop ] || fail "the kept volumes lost shop"
+if in_host /src/deploy/podman/install.sh --uninstall --purge </dev/null >"$WORK/purge.out" 2>&1; then
+  fail "--purge went ahead without a terminal or --yes"
+fi
+in_host systemctl is-active --quiet berth-gateway || fail "a refused --purge stopped Berth"
+in_host /src/deploy/podman/install.sh --uninstall --purge --yes >"$WORK/purge.out" 2>&1 \
+  || { cat "$WORK/purge.out"; fail "--uninstall --purge --yes failed"; }
+[ -z "$(in_host podman volume ls -q --filter label=berth.owner=berth)" ] || fail "--purge left a volume"
+if in_host podman secret ls --format '{{.Name}}' | grep -q '^berth-'; then fail "--purge left a secret"; fi
 log "passed"
