@@ -85,7 +85,7 @@ ensure_password_secret() {
   secret_exists "$1" && return 0
   changed
   if dry; then echo "would make the secret $1"; return 0; fi
-  openssl rand -base64 48 | tr -d '\n/+=' | cut -c1-32 | tr -d '\n' | podman secret create "$1" - >/dev/null
+  random_password | podman secret create "$1" - >/dev/null
   echo "made the secret $1"
 }
 

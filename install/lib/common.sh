@@ -90,6 +90,11 @@ put_dir() {
     printf 'directory: %s (%s %s)\n' "$path" "$mode" "$owner"
 }
 
+# A random password of 32 URL-safe characters on stdout, without a newline.
+random_password() {
+    openssl rand -base64 48 | tr -d '\n/+=' | cut -c1-32 | tr -d '\n'
+}
+
 # A random secret of 32 URL-safe characters in FILE (0600, OWNER), made once: an existing file is kept.
 ensure_secret() {
     local file=$1 owner=$2
@@ -102,7 +107,7 @@ ensure_secret() {
         return 0
     fi
     mkdir -p "$(dirname "$file")"
-    (umask 077 && openssl rand -base64 48 | tr -d '\n/+=' | cut -c1-32 >"$file")
+    (umask 077 && { random_password; echo; } >"$file")
     chown "$owner" "$file"
     printf 'made secret: %s (0600 %s)\n' "$file" "$owner"
 }
