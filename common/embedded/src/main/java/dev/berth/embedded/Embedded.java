@@ -98,11 +98,12 @@ public final class Embedded {
             }
             postgres.start();
         }
-        System.out.println("postgres: running on 127.0.0.1:" + postgres.port() + " (data " + postgres.dataDir() + ")");
         KeyPairFiles.ensure(home.resolve("keys"));
         for (String service : SERVICES) {
             prepareService(service);
         }
+        // ./berth starts the services on this line (their settings are written), while Kafka starts below.
+        System.out.println("postgres: running on 127.0.0.1:" + postgres.port() + " (data " + postgres.dataDir() + ")");
         if (pooled) {
             pooler.start(secret(EmbeddedPooler.STATS_USER));
             System.out.println("pgbouncer: running on 127.0.0.1:" + pooler.port() + " (transaction pooling)");

@@ -60,7 +60,7 @@ final class HealthProbe {
             });
             if (!pending.isEmpty()) {
                 try {
-                    Thread.sleep(500);
+                    Thread.sleep(100);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return false;

@@ -7,14 +7,11 @@ import dev.berth.contracts.events.InstanceStarted;
 import dev.berth.contracts.events.InstanceStopped;
 import dev.berth.contracts.events.InstanceUnhealthy;
 import dev.berth.contracts.events.EventEnvelope;
-import dev.berth.outbox.EventConsumer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.UUID;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Dedicated instances' status from the provisioner's {@code Instance*} events (once each, by event id). An instance
@@ -23,15 +20,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class InstanceEventHandlers {
 
-    @Inject
-    EventConsumer consumer;
-
-    @Incoming("instance-events")
-    public Uni<Void> onInstanceEvent(byte[] record) {
-        return consumer.consume(RegistryEventHandlers.CONSUMER, record, this::apply);
-    }
-
-    private Uni<Void> apply(SqlConnection tx, EventEnvelope event) {
+    /** Applies one instance event inside the consumer's transaction (see {@link RegistryEventHandlers#onEvent}). */
+    Uni<Void> apply(SqlConnection tx, EventEnvelope event) {
         String status;
         String detail = null;
         if (event.data() instanceof InstanceCreated || event.data() instanceof InstanceHealthy) {

@@ -8,6 +8,7 @@ import dev.berth.contracts.events.ContainerRemoved;
 import dev.berth.contracts.events.ContainerStarted;
 import dev.berth.contracts.events.ContainerStopped;
 import dev.berth.contracts.events.EventEnvelope;
+import dev.berth.contracts.events.Topics;
 import dev.berth.outbox.EventConsumer;
 import dev.berth.registry.service.DatabaseService;
 import dev.berth.registry.service.Orphans;
@@ -49,6 +50,9 @@ public class RegistryEventHandlers {
     Orphans orphans;
 
     @Inject
+    InstanceEventHandlers instances;
+
+    @Inject
     MeterRegistry meters;
 
     private Timer eventLag;
@@ -62,37 +66,40 @@ public class RegistryEventHandlers {
                 .register(meters);
     }
 
-    @Incoming("container-events")
-    public Uni<Void> onContainerEvent(byte[] record) {
+    /**
+     * Containers, backups and instances come through one Kafka consumer (three topics): one client, its threads
+     * and buffers and one group member instead of three (docs/performance.md, "Footprint"). Each event goes to the
+     * handler of its topic.
+     */
+    @Incoming("events")
+    public Uni<Void> onEvent(byte[] record) {
         AtomicBoolean orphaned = new AtomicBoolean();
-        AtomicReference<OffsetDateTime> happened =
-                new AtomicReference<>();
-        return consumer.consume(CONSUMER, record, (tx, event) -> {
-                    happened.set(event.time());
-                    return applyContainerEvent(tx, event, orphaned);
+        AtomicBoolean deletionMayGoOn = new AtomicBoolean();
+        AtomicReference<OffsetDateTime> containerEventTime = new AtomicReference<>();
+        return consumer.consume(CONSUMER, record, (tx, event) -> switch (Topics.of(event.data())) {
+                    case Topics.CONTAINERS -> {
+                        containerEventTime.set(event.time());
+                        yield applyContainerEvent(tx, event, orphaned);
+                    }
+                    case Topics.BACKUPS -> {
+                        deletionMayGoOn.set(event.data() instanceof BackupCompleted completed
+                                && PRE_DELETE.equals(completed.reason()));
+                        yield applyBackupEvent(tx, event);
+                    }
+                    case Topics.INSTANCES -> instances.apply(tx, event);
+                    default -> Uni.createFrom().voidItem();
                 })
                 .invoke(() -> {
-                    if (happened.get() != null) {
-                        eventLag.record(Duration.between(happened.get().toInstant(),
-                                Instant.now()));
+                    if (containerEventTime.get() != null) {
+                        eventLag.record(Duration.between(containerEventTime.get().toInstant(), Instant.now()));
                     }
                 })
                 // A new orphan is quarantined right away (and handled at once when its grace is zero), off the
-                // consumer's path so the next container events do not wait for the provisioner.
+                // consumer's path so the next events do not wait for the provisioner.
                 .invoke(() -> {
                     if (orphaned.get()) {
                         orphans.sweepSoon();
                     }
-                });
-    }
-
-    @Incoming("backup-events")
-    public Uni<Void> onBackupEvent(byte[] record) {
-        AtomicBoolean deletionMayGoOn = new AtomicBoolean();
-        return consumer.consume(CONSUMER, record, (tx, event) -> {
-                    deletionMayGoOn.set(event.data() instanceof BackupCompleted completed
-                            && PRE_DELETE.equals(completed.reason()));
-                    return applyBackupEvent(tx, event);
                 })
                 // Only a completed pre-delete backup can let a deletion go on; the scheduled retry covers the rest.
                 .call(() -> deletionMayGoOn.get() ? databases.finishDeletions() : Uni.createFrom().voidItem());
