@@ -65,9 +65,12 @@ class HookStreamsIT {
         assertEquals(6, exec.exitCode(), exec.output());
         assertEquals("inside", exec.output().strip());
 
-        // exec -it under a real pseudo-terminal (script(1)): the TTY and its size reach the process.
+        // exec -it under a real pseudo-terminal (script(1)): the TTY and its size reach the process. The size can
+        // arrive a moment after the process started (a CI run saw "0 0"), so it looks again for up to 3 s, and the
+        // size must have arrived by then.
         Commands.Result tty = underPty("stty cols 111 rows 33; podman --url unix://" + podman.hookSocket()
-                + " exec -it " + name + " sh -c 'tty; stty size; exit 7'");
+                + " exec -it " + name + " sh -c 'tty; i=0; while [ \"$(stty size)\" = \"0 0\" ] && [ $i -lt 30 ]; do"
+                + " sleep 0.1; i=$((i+1)); done; stty size; exit 7'");
         assertEquals(7, tty.exitCode(), tty.output());
         assertTrue(tty.output().contains("/dev/pts/"), tty.output());
         assertTrue(tty.output().contains("33 111"), "the terminal size was passed on: " + tty.output());
